@@ -1,0 +1,15 @@
+//! Knead's domain: the values and rules every front door shares.
+//!
+//! Nothing here performs I/O or reads a clock. Input arrives as loose text, is parsed once into
+//! the types below (each `parse` names the field it rejects), and is trusted afterwards.
+
+pub mod fields;
+pub mod ids;
+pub mod money;
+pub mod role;
+pub mod setup;
+pub mod values;
+
+pub use fields::{FieldErrors, Invalid};
+pub use money::Money;
+pub use role::{Permission, Role};
