@@ -17,6 +17,9 @@ CREATE TABLE clinic (
     email TEXT,
     website TEXT,
     setup_token_hash TEXT UNIQUE,
+    -- Head of the clinic's audit chain. Bumping it locks the row, which serialises appends.
+    audit_seq BIGINT NOT NULL DEFAULT 0,
+    audit_head TEXT NOT NULL DEFAULT '',
     created_at BIGINT NOT NULL
 );
 

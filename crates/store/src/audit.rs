@@ -1,0 +1,166 @@
+//! The audit trail: one hash chain per clinic. Each event's hash covers the previous hash
+//! and the event's own fields, so an edited or deleted row breaks the chain visibly.
+
+use crate::rows::{int, opt_text, text};
+use crate::{Conn, StoreError};
+use knead_domain::ids::ClinicId;
+use sha2::{Digest, Sha256};
+
+/// Who did something: a staff user, an API token, the command line or the system itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub kind: &'static str,
+    pub id: Option<String>,
+}
+
+/// An event to append. `detail` is JSON text of ids and changed field names, never health
+/// notes or contact details.
+#[derive(Clone, Debug)]
+pub struct NewEvent<'a> {
+    pub actor: &'a Actor,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub seq: i64,
+    pub at: i64,
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+fn chain_hash(prev: &str, seq: i64, at: i64, e: &Event) -> String {
+    let mut hasher = Sha256::new();
+    for part in [
+        prev,
+        &seq.to_string(),
+        &at.to_string(),
+        &e.actor_kind,
+        e.actor_id.as_deref().unwrap_or(""),
+        &e.action,
+        &e.entity,
+        &e.entity_id,
+        &e.detail,
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Appends an event inside the caller's transaction, so the change and its record commit
+/// together. Bumping the clinic's head first locks that row on PostgreSQL, which keeps the
+/// chain linear when two app servers write at once.
+pub async fn append(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+    event: NewEvent<'_>,
+    now: i64,
+) -> Result<i64, StoreError> {
+    let head = sqlx::query(
+        "UPDATE clinic SET audit_seq = audit_seq + 1 WHERE id = $1 RETURNING audit_seq, audit_head",
+    )
+    .bind(clinic.as_str())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::ForeignKey { detail: format!("clinic {clinic}") })?;
+    let seq = int(&head, "audit_seq")?;
+    let prev_hash = text(&head, "audit_head")?;
+    let mut row = Event {
+        seq,
+        at: now,
+        actor_kind: event.actor.kind.to_owned(),
+        actor_id: event.actor.id.clone(),
+        action: event.action.to_owned(),
+        entity: event.entity.to_owned(),
+        entity_id: event.entity_id.to_owned(),
+        detail: event.detail,
+        prev_hash: prev_hash.clone(),
+        hash: String::new(),
+    };
+    row.hash = chain_hash(&prev_hash, seq, now, &row);
+    sqlx::query(
+        "INSERT INTO audit_event (clinic_id, seq, at, actor_kind, actor_id, action, entity, \
+         entity_id, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(clinic.as_str())
+    .bind(seq)
+    .bind(now)
+    .bind(&row.actor_kind)
+    .bind(row.actor_id.as_deref())
+    .bind(&row.action)
+    .bind(&row.entity)
+    .bind(&row.entity_id)
+    .bind(&row.detail)
+    .bind(&row.prev_hash)
+    .bind(&row.hash)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE clinic SET audit_head = $2 WHERE id = $1")
+        .bind(clinic.as_str())
+        .bind(&row.hash)
+        .execute(conn)
+        .await?;
+    Ok(seq)
+}
+
+/// The clinic's events, newest first, optionally for one entity.
+pub async fn list(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+    entity_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Event>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT seq, at, actor_kind, actor_id, action, entity, entity_id, detail, prev_hash, hash \
+         FROM audit_event WHERE clinic_id = $1 AND ($2 = '' OR entity_id = $2) \
+         ORDER BY seq DESC LIMIT $3",
+    )
+    .bind(clinic.as_str())
+    .bind(entity_id.unwrap_or(""))
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Event {
+                seq: int(row, "seq")?,
+                at: int(row, "at")?,
+                actor_kind: text(row, "actor_kind")?,
+                actor_id: opt_text(row, "actor_id")?,
+                action: text(row, "action")?,
+                entity: text(row, "entity")?,
+                entity_id: text(row, "entity_id")?,
+                detail: text(row, "detail")?,
+                prev_hash: text(row, "prev_hash")?,
+                hash: text(row, "hash")?,
+            })
+        })
+        .collect()
+}
+
+/// Recomputes the clinic's whole chain. `Ok(None)` when intact, else the first bad seq.
+pub async fn verify(conn: &mut Conn, clinic: &ClinicId) -> Result<Option<i64>, StoreError> {
+    let mut events = list(conn, clinic, None, i64::MAX).await?;
+    events.reverse();
+    let mut prev = String::new();
+    for (expected_seq, event) in (1..).zip(&events) {
+        let intact = event.seq == expected_seq
+            && event.prev_hash == prev
+            && event.hash == chain_hash(&prev, event.seq, event.at, event);
+        if !intact {
+            return Ok(Some(event.seq));
+        }
+        prev = event.hash.clone();
+    }
+    Ok(None)
+}

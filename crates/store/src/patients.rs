@@ -1,0 +1,154 @@
+//! Patients' demographic and contact records, scoped by clinic, with a simple search.
+
+use crate::rows::{opt_text, parsed, text};
+use crate::{Conn, Page, PageRequest, StoreError};
+use knead_domain::ids::{ClinicId, PatientId};
+use knead_domain::setup::{Address, Patient, PatientFields};
+use knead_domain::values::{Email, Province};
+use sqlx::any::AnyRow;
+
+const COLUMNS: &str = "id, legal_first_name, legal_last_name, preferred_name, date_of_birth, \
+     email, phone, address_line1, address_line2, city, province, postal_code";
+
+fn from_row(row: &AnyRow) -> Result<Patient, StoreError> {
+    let birth = match opt_text(row, "date_of_birth")? {
+        Some(raw) => Some(parsed("date_of_birth", &raw, |s| s.parse::<jiff::civil::Date>())?),
+        None => None,
+    };
+    let province = match opt_text(row, "province")? {
+        Some(code) => Some(parsed("province", &code, Province::parse)?),
+        None => None,
+    };
+    Ok(Patient {
+        id: PatientId::from_string(text(row, "id")?),
+        fields: PatientFields {
+            legal_first_name: text(row, "legal_first_name")?,
+            legal_last_name: text(row, "legal_last_name")?,
+            preferred_name: opt_text(row, "preferred_name")?,
+            date_of_birth: birth,
+            email: opt_text(row, "email")?.map(Email::from_trusted),
+            phone: opt_text(row, "phone")?,
+            address: Address {
+                address_line1: opt_text(row, "address_line1")?,
+                address_line2: opt_text(row, "address_line2")?,
+                city: opt_text(row, "city")?,
+                postal_code: opt_text(row, "postal_code")?,
+            },
+            province,
+        },
+    })
+}
+
+/// Inserts a patient. `search_text` is what the search box matches against; a taken email
+/// comes back as a unique error on `email`.
+pub async fn insert(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+    id: &PatientId,
+    f: &PatientFields,
+    search_text: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO patient (id, clinic_id, legal_first_name, legal_last_name, preferred_name, \
+         date_of_birth, email, phone, address_line1, address_line2, city, province, postal_code, \
+         search_text, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+    )
+    .bind(id.as_str())
+    .bind(clinic.as_str())
+    .bind(&f.legal_first_name)
+    .bind(&f.legal_last_name)
+    .bind(f.preferred_name.as_deref())
+    .bind(f.date_of_birth.map(|d| d.to_string()))
+    .bind(f.email.as_ref().map(Email::as_str))
+    .bind(f.phone.as_deref())
+    .bind(f.address.address_line1.as_deref())
+    .bind(f.address.address_line2.as_deref())
+    .bind(f.address.city.as_deref())
+    .bind(f.province.map(Province::code))
+    .bind(f.address.postal_code.as_deref())
+    .bind(search_text)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn update(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+    id: &PatientId,
+    f: &PatientFields,
+    search_text: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE patient SET legal_first_name = $3, legal_last_name = $4, preferred_name = $5, \
+         date_of_birth = $6, email = $7, phone = $8, address_line1 = $9, address_line2 = $10, \
+         city = $11, province = $12, postal_code = $13, search_text = $14, updated_at = $15 \
+         WHERE clinic_id = $1 AND id = $2",
+    )
+    .bind(clinic.as_str())
+    .bind(id.as_str())
+    .bind(&f.legal_first_name)
+    .bind(&f.legal_last_name)
+    .bind(f.preferred_name.as_deref())
+    .bind(f.date_of_birth.map(|d| d.to_string()))
+    .bind(f.email.as_ref().map(Email::as_str))
+    .bind(f.phone.as_deref())
+    .bind(f.address.address_line1.as_deref())
+    .bind(f.address.address_line2.as_deref())
+    .bind(f.address.city.as_deref())
+    .bind(f.province.map(Province::code))
+    .bind(f.address.postal_code.as_deref())
+    .bind(search_text)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn get(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+    id: &PatientId,
+) -> Result<Option<Patient>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM patient WHERE clinic_id = $1 AND id = $2");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(clinic.as_str())
+        .bind(id.as_str())
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Escapes `%`, `_` and `\` so a search term matches literally inside `LIKE ... ESCAPE '\'`.
+fn like_literal(term: &str) -> String {
+    term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// Patients in creation order, or those whose search text holds every word of `terms`
+/// (already folded by the caller the same way the search text was).
+pub async fn list(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+    terms: &[String],
+    page: &PageRequest,
+) -> Result<Page<Patient>, StoreError> {
+    let mut sql = format!("SELECT {COLUMNS} FROM patient WHERE clinic_id = $1 AND id > $2");
+    for i in 0..terms.len() {
+        sql.push_str(&format!(" AND search_text LIKE ${} ESCAPE '\\'", i + 4));
+    }
+    sql.push_str(" ORDER BY id LIMIT $3");
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(clinic.as_str())
+        .bind(page.after.as_deref().unwrap_or(""))
+        .bind(page.limit + 1);
+    for term in terms {
+        query = query.bind(format!("%{}%", like_literal(term)));
+    }
+    let rows = query.fetch_all(conn).await?;
+    let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_rows(items, page.limit, |p| p.id.to_string()))
+}
