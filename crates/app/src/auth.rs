@@ -60,12 +60,18 @@ struct ValidSignup {
 static DUMMY_HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
 
 async fn dummy_hash() -> Result<String, AppError> {
-    let hash = DUMMY_HASH.get_or_try_init(|| hash_password(random_secret(""))).await?;
+    let hash = DUMMY_HASH
+        .get_or_try_init(|| hash_password(random_secret("")))
+        .await?;
     Ok(hash.clone())
 }
 
 impl App {
-    fn validate_signup(&self, input: &OwnerSignup, with_clinic: bool) -> Result<ValidSignup, AppError> {
+    fn validate_signup(
+        &self,
+        input: &OwnerSignup,
+        with_clinic: bool,
+    ) -> Result<ValidSignup, AppError> {
         let mut errors = FieldErrors::new();
         let clinic_name = if with_clinic {
             errors.check("clinic_name", values::required_text(&input.clinic_name))
@@ -81,13 +87,19 @@ impl App {
         } else if length > 200 {
             errors.add("password", "must be at most 200 characters");
         }
-        if input.password_confirm.as_ref().is_some_and(|c| c != &input.password) {
+        if input
+            .password_confirm
+            .as_ref()
+            .is_some_and(|c| c != &input.password)
+        {
             errors.add("password_confirm", "does not match the password");
         }
         match (owner_name, email) {
-            (Some(owner_name), Some(email)) if errors.is_empty() => {
-                Ok(ValidSignup { clinic_name, owner_name, email })
-            }
+            (Some(owner_name), Some(email)) if errors.is_empty() => Ok(ValidSignup {
+                clinic_name,
+                owner_name,
+                email,
+            }),
             _ => Err(AppError::Invalid(errors)),
         }
     }
@@ -112,9 +124,20 @@ impl App {
         }
         let name = valid.clinic_name.clone().unwrap_or_default();
         let clinic = insert_clinic(&mut tx, &name, None, now).await?;
-        let actor = Actor { kind: "setup", id: None };
-        record(&mut tx, &clinic.id, &actor, "clinic.created", ("clinic", clinic.id.as_str()), json!({}), now)
-            .await?;
+        let actor = Actor {
+            kind: "setup",
+            id: None,
+        };
+        record(
+            &mut tx,
+            &clinic.id,
+            &actor,
+            "clinic.created",
+            ("clinic", clinic.id.as_str()),
+            json!({}),
+            now,
+        )
+        .await?;
         let user = insert_owner(&mut tx, &clinic.id, &valid, password_hash, now).await?;
         let signed_in = self.open_session(&mut tx, &user, now).await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -130,9 +153,20 @@ impl App {
         let now = self.clock.epoch();
         let mut tx = self.store.write().await?;
         let clinic = insert_clinic(&mut tx, &name, Some(&secret_hash(&setup_secret)), now).await?;
-        let actor = Actor { kind: "cli", id: None };
-        record(&mut tx, &clinic.id, &actor, "clinic.created", ("clinic", clinic.id.as_str()), json!({}), now)
-            .await?;
+        let actor = Actor {
+            kind: "cli",
+            id: None,
+        };
+        record(
+            &mut tx,
+            &clinic.id,
+            &actor,
+            "clinic.created",
+            ("clinic", clinic.id.as_str()),
+            json!({}),
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(clinic_id = %clinic.id, "clinic created");
         Ok((clinic, setup_secret))
@@ -141,12 +175,18 @@ impl App {
     /// The clinic a set-up link is for, while the link is unused.
     pub async fn pending_setup(&self, secret: &str) -> Result<ClinicRecord, AppError> {
         let mut conn = self.store.read().await?;
-        clinics::find_by_setup_token(&mut conn, &secret_hash(secret)).await?.ok_or(AppError::NotFound)
+        clinics::find_by_setup_token(&mut conn, &secret_hash(secret))
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     /// Creates the owner of a clinic made from the command line, through its set-up link,
     /// and signs them in. The link works once.
-    pub async fn finish_setup(&self, secret: &str, input: &OwnerSignup) -> Result<SignedIn, AppError> {
+    pub async fn finish_setup(
+        &self,
+        secret: &str,
+        input: &OwnerSignup,
+    ) -> Result<SignedIn, AppError> {
         let valid = self.validate_signup(input, false)?;
         let password_hash = hash_password(input.password.clone()).await?;
         let now = self.clock.epoch();
@@ -178,9 +218,20 @@ impl App {
             expires_at: now + self.auth_policy.session_seconds,
         };
         store::insert_session(conn, &secret_hash(&session_token), &session, now).await?;
-        let actor = Actor { kind: "user", id: Some(user.id.to_string()) };
-        record(conn, &user.clinic_id, &actor, "session.signed_in", ("user", user.id.as_str()), json!({}), now)
-            .await?;
+        let actor = Actor {
+            kind: "user",
+            id: Some(user.id.to_string()),
+        };
+        record(
+            conn,
+            &user.clinic_id,
+            &actor,
+            "session.signed_in",
+            ("user", user.id.as_str()),
+            json!({}),
+            now,
+        )
+        .await?;
         Ok(SignedIn {
             session_token,
             staff: staff_of_session(&session, Via::Session),
@@ -191,7 +242,12 @@ impl App {
 
     /// Signs a staff member in by email and password, from network address `ip`. Too many
     /// recent failures for the email or the address refuse further tries for a while.
-    pub async fn sign_in(&self, email: &str, password: &str, ip: &str) -> Result<SignedIn, AppError> {
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        ip: &str,
+    ) -> Result<SignedIn, AppError> {
         let email = email.trim().to_lowercase();
         let now = self.clock.epoch();
         let policy = &self.auth_policy;
@@ -202,7 +258,9 @@ impl App {
         };
         if by_email >= policy.max_failures_per_email || by_ip >= policy.max_failures_per_ip {
             tracing::warn!("sign-in refused: too many recent failures");
-            return Err(AppError::Throttled { retry_after_seconds: policy.throttle_window_seconds });
+            return Err(AppError::Throttled {
+                retry_after_seconds: policy.throttle_window_seconds,
+            });
         }
         let user = {
             let mut conn = self.store.read().await?;
@@ -249,10 +307,21 @@ impl App {
         let hash = secret_hash(token);
         if let Some(session) = store::find_session(&mut tx, &hash, now).await? {
             store::delete_session(&mut tx, &hash).await?;
-            let actor = Actor { kind: "user", id: Some(session.user_id.to_string()) };
+            let actor = Actor {
+                kind: "user",
+                id: Some(session.user_id.to_string()),
+            };
             let entity = ("user", session.user_id.as_str());
-            record(&mut tx, &session.clinic_id, &actor, "session.signed_out", entity, json!({}), now)
-                .await?;
+            record(
+                &mut tx,
+                &session.clinic_id,
+                &actor,
+                "session.signed_out",
+                entity,
+                json!({}),
+                now,
+            )
+            .await?;
         }
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
@@ -268,10 +337,14 @@ impl App {
     ) -> Result<(TokenRecord, String), AppError> {
         staff.require(Permission::ManageTokens)?;
         if staff.role != Role::Owner && role == Role::Owner {
-            return Err(AppError::invalid("role", "only an owner may create owner tokens"));
+            return Err(AppError::invalid(
+                "role",
+                "only an owner may create owner tokens",
+            ));
         }
         let actor = staff.actor();
-        self.insert_token(&staff.clinic_id, &staff.user_id, name, role, &actor).await
+        self.insert_token(&staff.clinic_id, &staff.user_id, name, role, &actor)
+            .await
     }
 
     /// The command line's way in: a token for the clinic's owner. `clinic` is a slug, and may
@@ -294,8 +367,13 @@ impl App {
                 clinic.slug
             ),
         })?;
-        let actor = Actor { kind: "cli", id: None };
-        let (token, secret) = self.insert_token(&clinic.id, &owner.id, name, role, &actor).await?;
+        let actor = Actor {
+            kind: "cli",
+            id: None,
+        };
+        let (token, secret) = self
+            .insert_token(&clinic.id, &owner.id, name, role, &actor)
+            .await?;
         Ok((clinic, token, secret))
     }
 
@@ -324,8 +402,16 @@ impl App {
         let mut tx = self.store.write().await?;
         store::insert_token(&mut tx, &token, &secret_hash(&secret)).await?;
         let detail = json!({ "role": role.as_str() });
-        record(&mut tx, clinic, actor, "api_token.created", ("api_token", token.id.as_str()), detail, now)
-            .await?;
+        record(
+            &mut tx,
+            clinic,
+            actor,
+            "api_token.created",
+            ("api_token", token.id.as_str()),
+            detail,
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(clinic_id = %clinic, token_id = %token.id, "api token created");
         Ok((token, secret))
@@ -335,9 +421,11 @@ impl App {
     pub async fn resolve_clinic(&self, slug: Option<&str>) -> Result<ClinicRecord, AppError> {
         let mut conn = self.store.read().await?;
         if let Some(slug) = slug {
-            return clinics::find_by_slug(&mut conn, slug).await?.ok_or_else(|| {
-                AppError::invalid("clinic", format!("no clinic has the slug '{slug}'"))
-            });
+            return clinics::find_by_slug(&mut conn, slug)
+                .await?
+                .ok_or_else(|| {
+                    AppError::invalid("clinic", format!("no clinic has the slug '{slug}'"))
+                });
         }
         let all = clinics::list(&mut conn).await?;
         match all.as_slice() {
@@ -348,7 +436,10 @@ impl App {
             }),
             many => {
                 let slugs: Vec<&str> = many.iter().map(|c| c.slug.as_str()).collect();
-                Err(AppError::invalid("clinic", format!("pick one with --clinic: {}", slugs.join(", "))))
+                Err(AppError::invalid(
+                    "clinic",
+                    format!("pick one with --clinic: {}", slugs.join(", ")),
+                ))
             }
         }
     }
@@ -373,8 +464,16 @@ impl App {
             return Err(AppError::NotFound);
         }
         let entity = ("api_token", id.as_str());
-        record(&mut tx, &staff.clinic_id, &staff.actor(), "api_token.revoked", entity, json!({}), now)
-            .await?;
+        record(
+            &mut tx,
+            &staff.clinic_id,
+            &staff.actor(),
+            "api_token.revoked",
+            entity,
+            json!({}),
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(clinic_id = %staff.clinic_id, token_id = %id, "api token revoked");
         Ok(())
@@ -425,15 +524,26 @@ async fn insert_clinic(
         website: None,
     };
     for n in 1..=50 {
-        let slug = if n == 1 { base.clone() } else { format!("{base}-{n}") };
-        let clinic = ClinicRecord { id: ClinicId::generate(), slug, profile: profile.clone() };
+        let slug = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let clinic = ClinicRecord {
+            id: ClinicId::generate(),
+            slug,
+            profile: profile.clone(),
+        };
         match clinics::insert(conn, &clinic, setup_token_hash, now).await {
             Ok(()) => return Ok(clinic),
             Err(e) if e.is_unique_on("slug") => continue,
             Err(e) => return Err(e.into()),
         }
     }
-    Err(AppError::invalid("name", "too many clinics already use this name"))
+    Err(AppError::invalid(
+        "name",
+        "too many clinics already use this name",
+    ))
 }
 
 async fn insert_owner(
@@ -455,12 +565,35 @@ async fn insert_owner(
     match store::insert_user(conn, &user, now).await {
         Ok(()) => {}
         Err(e) if e.is_unique_on("email") => {
-            return Err(AppError::invalid("email", "is already used by another account"));
+            return Err(AppError::invalid(
+                "email",
+                "is already used by another account",
+            ));
         }
         Err(e) => return Err(e.into()),
     }
-    let actor = Actor { kind: "setup", id: None };
+    let actor = Actor {
+        kind: "setup",
+        id: None,
+    };
     let detail = json!({ "role": "owner" });
-    record(conn, clinic, &actor, "user.created", ("user", user.id.as_str()), detail, now).await?;
+    record(
+        conn,
+        clinic,
+        &actor,
+        "user.created",
+        ("user", user.id.as_str()),
+        detail,
+        now,
+    )
+    .await?;
     Ok(user)
+}
+
+impl App {
+    /// Deletes sessions that have expired; returns how many.
+    pub async fn purge_expired_sessions(&self) -> Result<u64, AppError> {
+        let mut conn = self.store.read().await?;
+        Ok(store::delete_expired_sessions(&mut conn, self.clock.epoch()).await?)
+    }
 }

@@ -87,7 +87,11 @@ pub struct App {
 
 impl App {
     pub fn new(store: Store, clock: Clock) -> App {
-        App { store, clock, auth_policy: AuthPolicy::default() }
+        App {
+            store,
+            clock,
+            auth_policy: AuthPolicy::default(),
+        }
     }
 
     pub fn with_auth_policy(mut self, policy: AuthPolicy) -> App {
@@ -129,7 +133,11 @@ pub struct Staff {
 
 impl Staff {
     pub fn require(&self, permission: Permission) -> Result<(), AppError> {
-        if self.role.allows(permission) { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.role.allows(permission) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     pub fn can(&self, permission: Permission) -> bool {
@@ -138,8 +146,14 @@ impl Staff {
 
     fn actor(&self) -> Actor {
         match &self.via {
-            Via::Session => Actor { kind: "user", id: Some(self.user_id.to_string()) },
-            Via::Token(token) => Actor { kind: "api_token", id: Some(token.to_string()) },
+            Via::Session => Actor {
+                kind: "user",
+                id: Some(self.user_id.to_string()),
+            },
+            Via::Token(token) => Actor {
+                kind: "api_token",
+                id: Some(token.to_string()),
+            },
         }
     }
 }
@@ -155,7 +169,13 @@ async fn record(
     now: i64,
 ) -> Result<(), StoreError> {
     let (entity, entity_id) = entity;
-    let event = NewEvent { actor, action, entity, entity_id, detail: detail.to_string() };
+    let event = NewEvent {
+        actor,
+        action,
+        entity,
+        entity_id,
+        detail: detail.to_string(),
+    };
     audit::append(conn, clinic, event, now).await.map(|_| ())
 }
 
@@ -165,5 +185,8 @@ pub fn page_request(limit: Option<i64>, cursor: Option<String>) -> Result<PageRe
     if !(1..=500).contains(&limit) {
         return Err(AppError::invalid("limit", "must be between 1 and 500"));
     }
-    Ok(PageRequest { limit, after: cursor.filter(|c| !c.is_empty()) })
+    Ok(PageRequest {
+        limit,
+        after: cursor.filter(|c| !c.is_empty()),
+    })
 }

@@ -1,17 +1,21 @@
 //! Patients' demographic and contact records: create, read, update, list and search.
 
 use crate::{App, AppError, Staff, record};
+use knead_domain::Permission;
 use knead_domain::ids::PatientId;
 use knead_domain::setup::{Patient, PatientFields, PatientInput};
 use knead_domain::values::slugify;
-use knead_domain::Permission;
 use knead_store::{Page, PageRequest, StoreError, patients as store};
 use serde_json::json;
 
 /// What the search box matches: names folded to plain lower-case words, the email, and the
 /// phone's digits.
 fn search_text(p: &PatientFields) -> String {
-    let names = [Some(&p.legal_first_name), Some(&p.legal_last_name), p.preferred_name.as_ref()];
+    let names = [
+        Some(&p.legal_first_name),
+        Some(&p.legal_last_name),
+        p.preferred_name.as_ref(),
+    ];
     let mut words: Vec<String> = names.into_iter().flatten().map(|n| slugify(n)).collect();
     if let Some(email) = &p.email {
         words.push(email.to_string());
@@ -29,7 +33,10 @@ fn search_terms(query: &str) -> Vec<String> {
         .map(|word| {
             if word.contains('@') {
                 word.to_lowercase()
-            } else if word.chars().all(|c| c.is_ascii_digit() || "()-+.".contains(c)) {
+            } else if word
+                .chars()
+                .all(|c| c.is_ascii_digit() || "()-+.".contains(c))
+            {
                 word.chars().filter(char::is_ascii_digit).collect()
             } else {
                 slugify(word)
@@ -53,9 +60,18 @@ fn email_taken(error: StoreError) -> AppError {
 fn changed_fields(before: &PatientFields, after: &PatientFields) -> Vec<&'static str> {
     let mut changed = Vec::new();
     let pairs: [(&'static str, bool); 8] = [
-        ("legal_first_name", before.legal_first_name != after.legal_first_name),
-        ("legal_last_name", before.legal_last_name != after.legal_last_name),
-        ("preferred_name", before.preferred_name != after.preferred_name),
+        (
+            "legal_first_name",
+            before.legal_first_name != after.legal_first_name,
+        ),
+        (
+            "legal_last_name",
+            before.legal_last_name != after.legal_last_name,
+        ),
+        (
+            "preferred_name",
+            before.preferred_name != after.preferred_name,
+        ),
         ("date_of_birth", before.date_of_birth != after.date_of_birth),
         ("email", before.email != after.email),
         ("phone", before.phone != after.phone),
@@ -73,21 +89,43 @@ fn changed_fields(before: &PatientFields, after: &PatientFields) -> Vec<&'static
 impl App {
     fn today(&self) -> jiff::civil::Date {
         // Birth dates only need the day; the clinic's own zone would move this by hours at most.
-        self.clock.now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date()
+        self.clock
+            .now()
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .date()
     }
 
-    pub async fn create_patient(&self, staff: &Staff, input: &PatientInput) -> Result<Patient, AppError> {
+    pub async fn create_patient(
+        &self,
+        staff: &Staff,
+        input: &PatientInput,
+    ) -> Result<Patient, AppError> {
         staff.require(Permission::ManagePatients)?;
         let fields = input.parse(self.today())?;
         let id = PatientId::generate();
         let now = self.clock.epoch();
         let mut tx = self.store.write().await?;
-        store::insert(&mut tx, &staff.clinic_id, &id, &fields, &search_text(&fields), now)
-            .await
-            .map_err(email_taken)?;
+        store::insert(
+            &mut tx,
+            &staff.clinic_id,
+            &id,
+            &fields,
+            &search_text(&fields),
+            now,
+        )
+        .await
+        .map_err(email_taken)?;
         let entity = ("patient", id.as_str());
-        record(&mut tx, &staff.clinic_id, &staff.actor(), "patient.created", entity, json!({}), now)
-            .await?;
+        record(
+            &mut tx,
+            &staff.clinic_id,
+            &staff.actor(),
+            "patient.created",
+            entity,
+            json!({}),
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(clinic_id = %staff.clinic_id, patient_id = %id, "patient created");
         Ok(Patient { id, fields })
@@ -103,22 +141,44 @@ impl App {
         let fields = input.parse(self.today())?;
         let now = self.clock.epoch();
         let mut tx = self.store.write().await?;
-        let before = store::get(&mut tx, &staff.clinic_id, id).await?.ok_or(AppError::NotFound)?;
-        store::update(&mut tx, &staff.clinic_id, id, &fields, &search_text(&fields), now)
-            .await
-            .map_err(email_taken)?;
+        let before = store::get(&mut tx, &staff.clinic_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        store::update(
+            &mut tx,
+            &staff.clinic_id,
+            id,
+            &fields,
+            &search_text(&fields),
+            now,
+        )
+        .await
+        .map_err(email_taken)?;
         let detail = json!({ "fields": changed_fields(&before.fields, &fields) });
         let entity = ("patient", id.as_str());
-        record(&mut tx, &staff.clinic_id, &staff.actor(), "patient.updated", entity, detail, now)
-            .await?;
+        record(
+            &mut tx,
+            &staff.clinic_id,
+            &staff.actor(),
+            "patient.updated",
+            entity,
+            detail,
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        Ok(Patient { id: id.clone(), fields })
+        Ok(Patient {
+            id: id.clone(),
+            fields,
+        })
     }
 
     pub async fn patient(&self, staff: &Staff, id: &PatientId) -> Result<Patient, AppError> {
         staff.require(Permission::ViewPatients)?;
         let mut conn = self.store.read().await?;
-        store::get(&mut conn, &staff.clinic_id, id).await?.ok_or(AppError::NotFound)
+        store::get(&mut conn, &staff.clinic_id, id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     /// Patients matching every word of `query` (name, email or phone), or all when blank.
@@ -140,7 +200,10 @@ mod tests {
 
     #[test]
     fn search_terms_fold_like_the_stored_text() {
-        assert_eq!(search_terms("Zoé  (416) 555-0134"), vec!["zoe", "4165550134"]);
+        assert_eq!(
+            search_terms("Zoé  (416) 555-0134"),
+            vec!["zoe", "4165550134"]
+        );
         assert_eq!(search_terms("ANA@Example.ca"), vec!["ana@example.ca"]);
     }
 }

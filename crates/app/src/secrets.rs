@@ -1,7 +1,7 @@
 //! Random secrets, their stored hashes, and password hashing (Argon2id).
 
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -25,7 +25,9 @@ pub fn same_secret(a: &str, b: &str) -> bool {
 /// Hashes a password with Argon2id off the async threads; hashing is slow on purpose.
 pub(crate) async fn hash_password(password: String) -> Result<String, crate::AppError> {
     let hashed = tokio::task::spawn_blocking(move || {
-        Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string())
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
     })
     .await
     .map_err(crate::AppError::internal)?;
@@ -35,8 +37,12 @@ pub(crate) async fn hash_password(password: String) -> Result<String, crate::App
 /// Checks a password against a stored hash, off the async threads.
 pub(crate) async fn verify_password(password: String, stored: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        let Ok(parsed) = PasswordHash::new(&stored) else { return false };
-        Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+        let Ok(parsed) = PasswordHash::new(&stored) else {
+            return false;
+        };
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
     })
     .await
     .unwrap_or(false)

@@ -1,12 +1,12 @@
 //! The clinic's setup: its profile, locations, rooms, practitioners and services.
 
 use crate::{App, AppError, Staff, record};
+use knead_domain::Permission;
 use knead_domain::ids::{LocationId, PractitionerId, RoomId, ServiceId};
 use knead_domain::setup::{
     ClinicInput, Location, LocationInput, Practitioner, PractitionerInput, Room, RoomInput,
     Service, ServiceInput,
 };
-use knead_domain::Permission;
 use knead_store::clinics::{self, ClinicRecord};
 use knead_store::{Page, PageRequest, StoreError, setup as store};
 use serde_json::json;
@@ -14,9 +14,10 @@ use serde_json::json;
 /// Maps a foreign-key failure on a link table to the input field that named a bad id.
 fn unknown_reference(error: StoreError, field: &str, what: &str) -> AppError {
     match error {
-        StoreError::ForeignKey { .. } => {
-            AppError::invalid(field, format!("names a {what} that does not exist in this clinic"))
-        }
+        StoreError::ForeignKey { .. } => AppError::invalid(
+            field,
+            format!("names a {what} that does not exist in this clinic"),
+        ),
         other => other.into(),
     }
 }
@@ -25,10 +26,16 @@ impl App {
     pub async fn clinic(&self, staff: &Staff) -> Result<ClinicRecord, AppError> {
         staff.require(Permission::ViewSetup)?;
         let mut conn = self.store.read().await?;
-        clinics::get(&mut conn, &staff.clinic_id).await?.ok_or(AppError::NotFound)
+        clinics::get(&mut conn, &staff.clinic_id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
-    pub async fn update_clinic(&self, staff: &Staff, input: &ClinicInput) -> Result<ClinicRecord, AppError> {
+    pub async fn update_clinic(
+        &self,
+        staff: &Staff,
+        input: &ClinicInput,
+    ) -> Result<ClinicRecord, AppError> {
         staff.require(Permission::ManageSetup)?;
         let profile = input.parse()?;
         let now = self.clock.epoch();
@@ -37,9 +44,19 @@ impl App {
             return Err(AppError::NotFound);
         }
         let entity = ("clinic", staff.clinic_id.as_str());
-        record(&mut tx, &staff.clinic_id, &staff.actor(), "clinic.updated", entity, json!(profile), now)
-            .await?;
-        let clinic = clinics::get(&mut tx, &staff.clinic_id).await?.ok_or(AppError::NotFound)?;
+        record(
+            &mut tx,
+            &staff.clinic_id,
+            &staff.actor(),
+            "clinic.updated",
+            entity,
+            json!(profile),
+            now,
+        )
+        .await?;
+        let clinic = clinics::get(&mut tx, &staff.clinic_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(clinic_id = %staff.clinic_id, "clinic profile updated");
         Ok(clinic)
@@ -47,7 +64,11 @@ impl App {
 
     // ---- locations ---------------------------------------------------------------------
 
-    pub async fn create_location(&self, staff: &Staff, input: &LocationInput) -> Result<Location, AppError> {
+    pub async fn create_location(
+        &self,
+        staff: &Staff,
+        input: &LocationInput,
+    ) -> Result<Location, AppError> {
         staff.require(Permission::ManageSetup)?;
         let fields = input.parse()?;
         let id = LocationId::generate();
@@ -55,8 +76,16 @@ impl App {
         let mut tx = self.store.write().await?;
         store::insert_location(&mut tx, &staff.clinic_id, &id, &fields, now).await?;
         let entity = ("location", id.as_str());
-        record(&mut tx, &staff.clinic_id, &staff.actor(), "location.created", entity, json!(fields), now)
-            .await?;
+        record(
+            &mut tx,
+            &staff.clinic_id,
+            &staff.actor(),
+            "location.created",
+            entity,
+            json!(fields),
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(clinic_id = %staff.clinic_id, location_id = %id, "location created");
         Ok(Location { id, fields })
@@ -76,19 +105,36 @@ impl App {
             return Err(AppError::NotFound);
         }
         let entity = ("location", id.as_str());
-        record(&mut tx, &staff.clinic_id, &staff.actor(), "location.updated", entity, json!(fields), now)
-            .await?;
+        record(
+            &mut tx,
+            &staff.clinic_id,
+            &staff.actor(),
+            "location.updated",
+            entity,
+            json!(fields),
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        Ok(Location { id: id.clone(), fields })
+        Ok(Location {
+            id: id.clone(),
+            fields,
+        })
     }
 
     pub async fn location(&self, staff: &Staff, id: &LocationId) -> Result<Location, AppError> {
         staff.require(Permission::ViewSetup)?;
         let mut conn = self.store.read().await?;
-        store::get_location(&mut conn, &staff.clinic_id, id).await?.ok_or(AppError::NotFound)
+        store::get_location(&mut conn, &staff.clinic_id, id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
-    pub async fn locations(&self, staff: &Staff, page: &PageRequest) -> Result<Page<Location>, AppError> {
+    pub async fn locations(
+        &self,
+        staff: &Staff,
+        page: &PageRequest,
+    ) -> Result<Page<Location>, AppError> {
         staff.require(Permission::ViewSetup)?;
         let mut conn = self.store.read().await?;
         Ok(store::list_locations(&mut conn, &staff.clinic_id, page).await?)
@@ -107,18 +153,40 @@ impl App {
         let id = RoomId::generate();
         let now = self.clock.epoch();
         let mut tx = self.store.write().await?;
-        if store::get_location(&mut tx, &staff.clinic_id, location).await?.is_none() {
+        if store::get_location(&mut tx, &staff.clinic_id, location)
+            .await?
+            .is_none()
+        {
             return Err(AppError::NotFound);
         }
         store::insert_room(&mut tx, &staff.clinic_id, location, &id, &fields).await?;
-        let detail = json!({ "location_id": location, "name": fields.name, "active": fields.active });
-        record(&mut tx, &staff.clinic_id, &staff.actor(), "room.created", ("room", id.as_str()), detail, now)
-            .await?;
+        let detail =
+            json!({ "location_id": location, "name": fields.name, "active": fields.active });
+        record(
+            &mut tx,
+            &staff.clinic_id,
+            &staff.actor(),
+            "room.created",
+            ("room", id.as_str()),
+            detail,
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        Ok(Room { id, location_id: location.clone(), name: fields.name, active: fields.active })
+        Ok(Room {
+            id,
+            location_id: location.clone(),
+            name: fields.name,
+            active: fields.active,
+        })
     }
 
-    pub async fn update_room(&self, staff: &Staff, id: &RoomId, input: &RoomInput) -> Result<Room, AppError> {
+    pub async fn update_room(
+        &self,
+        staff: &Staff,
+        id: &RoomId,
+        input: &RoomInput,
+    ) -> Result<Room, AppError> {
         staff.require(Permission::ManageSetup)?;
         let fields = input.parse()?;
         let now = self.clock.epoch();
@@ -127,9 +195,19 @@ impl App {
             return Err(AppError::NotFound);
         }
         let detail = json!({ "name": fields.name, "active": fields.active });
-        record(&mut tx, &staff.clinic_id, &staff.actor(), "room.updated", ("room", id.as_str()), detail, now)
-            .await?;
-        let room = store::get_room(&mut tx, &staff.clinic_id, id).await?.ok_or(AppError::NotFound)?;
+        record(
+            &mut tx,
+            &staff.clinic_id,
+            &staff.actor(),
+            "room.updated",
+            ("room", id.as_str()),
+            detail,
+            now,
+        )
+        .await?;
+        let room = store::get_room(&mut tx, &staff.clinic_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(room)
     }
@@ -137,7 +215,9 @@ impl App {
     pub async fn room(&self, staff: &Staff, id: &RoomId) -> Result<Room, AppError> {
         staff.require(Permission::ViewSetup)?;
         let mut conn = self.store.read().await?;
-        store::get_room(&mut conn, &staff.clinic_id, id).await?.ok_or(AppError::NotFound)
+        store::get_room(&mut conn, &staff.clinic_id, id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     pub async fn rooms(
@@ -167,8 +247,16 @@ impl App {
             .await
             .map_err(|e| unknown_reference(e, "location_ids", "location"))?;
         let entity = ("practitioner", id.as_str());
-        record(&mut tx, &staff.clinic_id, &staff.actor(), "practitioner.created", entity, json!(fields), now)
-            .await?;
+        record(
+            &mut tx,
+            &staff.clinic_id,
+            &staff.actor(),
+            "practitioner.created",
+            entity,
+            json!(fields),
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(clinic_id = %staff.clinic_id, practitioner_id = %id, "practitioner created");
         Ok(Practitioner { id, fields })
@@ -191,16 +279,33 @@ impl App {
             return Err(AppError::NotFound);
         }
         let entity = ("practitioner", id.as_str());
-        record(&mut tx, &staff.clinic_id, &staff.actor(), "practitioner.updated", entity, json!(fields), now)
-            .await?;
+        record(
+            &mut tx,
+            &staff.clinic_id,
+            &staff.actor(),
+            "practitioner.updated",
+            entity,
+            json!(fields),
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        Ok(Practitioner { id: id.clone(), fields })
+        Ok(Practitioner {
+            id: id.clone(),
+            fields,
+        })
     }
 
-    pub async fn practitioner(&self, staff: &Staff, id: &PractitionerId) -> Result<Practitioner, AppError> {
+    pub async fn practitioner(
+        &self,
+        staff: &Staff,
+        id: &PractitionerId,
+    ) -> Result<Practitioner, AppError> {
         staff.require(Permission::ViewSetup)?;
         let mut conn = self.store.read().await?;
-        store::get_practitioner(&mut conn, &staff.clinic_id, id).await?.ok_or(AppError::NotFound)
+        store::get_practitioner(&mut conn, &staff.clinic_id, id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     pub async fn practitioners(
@@ -215,7 +320,11 @@ impl App {
 
     // ---- services ----------------------------------------------------------------------
 
-    pub async fn create_service(&self, staff: &Staff, input: &ServiceInput) -> Result<Service, AppError> {
+    pub async fn create_service(
+        &self,
+        staff: &Staff,
+        input: &ServiceInput,
+    ) -> Result<Service, AppError> {
         staff.require(Permission::ManageSetup)?;
         let fields = input.parse()?;
         let id = ServiceId::generate();
@@ -225,8 +334,16 @@ impl App {
             .await
             .map_err(|e| unknown_reference(e, "practitioner_ids", "practitioner"))?;
         let entity = ("service", id.as_str());
-        record(&mut tx, &staff.clinic_id, &staff.actor(), "service.created", entity, json!(fields), now)
-            .await?;
+        record(
+            &mut tx,
+            &staff.clinic_id,
+            &staff.actor(),
+            "service.created",
+            entity,
+            json!(fields),
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(clinic_id = %staff.clinic_id, service_id = %id, "service created");
         Ok(Service { id, fields })
@@ -249,19 +366,36 @@ impl App {
             return Err(AppError::NotFound);
         }
         let entity = ("service", id.as_str());
-        record(&mut tx, &staff.clinic_id, &staff.actor(), "service.updated", entity, json!(fields), now)
-            .await?;
+        record(
+            &mut tx,
+            &staff.clinic_id,
+            &staff.actor(),
+            "service.updated",
+            entity,
+            json!(fields),
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        Ok(Service { id: id.clone(), fields })
+        Ok(Service {
+            id: id.clone(),
+            fields,
+        })
     }
 
     pub async fn service(&self, staff: &Staff, id: &ServiceId) -> Result<Service, AppError> {
         staff.require(Permission::ViewSetup)?;
         let mut conn = self.store.read().await?;
-        store::get_service(&mut conn, &staff.clinic_id, id).await?.ok_or(AppError::NotFound)
+        store::get_service(&mut conn, &staff.clinic_id, id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
-    pub async fn services(&self, staff: &Staff, page: &PageRequest) -> Result<Page<Service>, AppError> {
+    pub async fn services(
+        &self,
+        staff: &Staff,
+        page: &PageRequest,
+    ) -> Result<Page<Service>, AppError> {
         staff.require(Permission::ViewSetup)?;
         let mut conn = self.store.read().await?;
         Ok(store::list_services(&mut conn, &staff.clinic_id, page).await?)

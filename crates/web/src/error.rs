@@ -35,8 +35,16 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
-        let detail = ErrorDetail { code: code.into(), message: message.into(), fields: BTreeMap::new() };
-        ApiError { status, detail, retry_after: None }
+        let detail = ErrorDetail {
+            code: code.into(),
+            message: message.into(),
+            fields: BTreeMap::new(),
+        };
+        ApiError {
+            status,
+            detail,
+            retry_after: None,
+        }
     }
 
     /// 400: the request could not be read at all (not JSON, bad syntax).
@@ -47,7 +55,11 @@ impl ApiError {
     /// 422 naming one field.
     pub fn field(code: &str, field: &str, message: impl Into<String>) -> ApiError {
         let message = message.into();
-        let mut error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, format!("{field} {message}"));
+        let mut error = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            format!("{field} {message}"),
+        );
         error.detail.fields.insert(field.to_owned(), message);
         error
     }
@@ -61,34 +73,60 @@ impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
         match error {
             AppError::Invalid(fields) => {
-                let fields: BTreeMap<String, String> =
-                    fields.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+                let fields: BTreeMap<String, String> = fields
+                    .iter()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect();
                 let message = fields
                     .iter()
                     .map(|(k, v)| format!("{k} {v}"))
                     .collect::<Vec<_>>()
                     .join("; ");
-                let detail = ErrorDetail { code: "invalid".into(), message, fields };
-                ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, detail, retry_after: None }
+                let detail = ErrorDetail {
+                    code: "invalid".into(),
+                    message,
+                    fields,
+                };
+                ApiError {
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    detail,
+                    retry_after: None,
+                }
             }
-            AppError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such record"),
-            AppError::Conflict { code, message } => ApiError::new(StatusCode::CONFLICT, code, message),
+            AppError::NotFound => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such record")
+            }
+            AppError::Conflict { code, message } => {
+                ApiError::new(StatusCode::CONFLICT, code, message)
+            }
             AppError::Unauthenticated => ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
                 "a valid API token is required (Authorization: Bearer ...)",
             ),
-            AppError::Forbidden => {
-                ApiError::new(StatusCode::FORBIDDEN, "forbidden", "your role does not allow this")
-            }
-            AppError::Throttled { retry_after_seconds } => {
-                let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "throttled", "too many attempts; try again later");
+            AppError::Forbidden => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "your role does not allow this",
+            ),
+            AppError::Throttled {
+                retry_after_seconds,
+            } => {
+                let mut e = ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "throttled",
+                    "too many attempts; try again later",
+                );
                 e.retry_after = Some(retry_after_seconds);
                 e
             }
             AppError::Internal(source) => {
                 tracing::error!(error = %error_chain(source.as_ref()), "request failed");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "something went wrong on our side",
+                )
             }
         }
     }
@@ -111,7 +149,9 @@ impl IntoResponse for ApiError {
         let unauthenticated = self.status == StatusCode::UNAUTHORIZED;
         let mut response = (self.status, Json(ErrorBody { error: self.detail })).into_response();
         if unauthenticated {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         if let Some(seconds) = self.retry_after {
             if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {

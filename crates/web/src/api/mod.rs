@@ -56,7 +56,10 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(setup::list_location_rooms, setup::create_room))
         .routes(routes!(setup::list_rooms))
         .routes(routes!(setup::get_room, setup::put_room))
-        .routes(routes!(setup::list_practitioners, setup::create_practitioner))
+        .routes(routes!(
+            setup::list_practitioners,
+            setup::create_practitioner
+        ))
         .routes(routes!(setup::get_practitioner, setup::put_practitioner))
         .routes(routes!(setup::list_services, setup::create_service))
         .routes(routes!(setup::get_service, setup::put_service))
@@ -66,8 +69,10 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(tokens::revoke_token))
         .split_for_parts();
     let document = Arc::new(document);
-    router
-        .route("/api/openapi.json", get(move || async move { Json(document.as_ref().clone()) }))
+    router.route(
+        "/api/openapi.json",
+        get(move || async move { Json(document.as_ref().clone()) }),
+    )
 }
 
 /// The OpenAPI document, for tests and tools that want it without a server.
@@ -89,12 +94,18 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
         if !is_json {
-            return Err(ApiError::malformed("send a JSON body with Content-Type: application/json"));
+            return Err(ApiError::malformed(
+                "send a JSON body with Content-Type: application/json",
+            ));
         }
         let bytes = match axum::body::Bytes::from_request(request, state).await {
             Ok(bytes) => bytes,
             Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(ApiError::field("body_too_large", "body", "is larger than the size limit"));
+                return Err(ApiError::field(
+                    "body_too_large",
+                    "body",
+                    "is larger than the size limit",
+                ));
             }
             Err(rejection) => return Err(ApiError::malformed(rejection.body_text())),
         };
@@ -113,7 +124,11 @@ fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
         return ApiError::malformed(format!("the body is not valid JSON: {inner}"));
     }
     let message = inner.to_string();
-    let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_owned();
     let field = match message.strip_prefix("unknown field `") {
         Some(rest) => rest.split('`').next().unwrap_or("body").to_owned(),
         None if path == "." || path.is_empty() => "body".to_owned(),
@@ -155,6 +170,9 @@ pub(crate) struct ListBody<T: ToSchema> {
 
 impl<T: ToSchema> ListBody<T> {
     pub fn of<U>(page: Page<U>, map: impl Fn(U) -> T) -> Json<ListBody<T>> {
-        Json(ListBody { items: page.items.into_iter().map(map).collect(), next_cursor: page.next_cursor })
+        Json(ListBody {
+            items: page.items.into_iter().map(map).collect(),
+            next_cursor: page.next_cursor,
+        })
     }
 }

@@ -28,7 +28,10 @@ pub(crate) async fn list_patients(
     Query(search): Query<SearchQuery>,
 ) -> Result<Json<ListBody<Patient>>, ApiError> {
     let query = search.q.unwrap_or_default();
-    Ok(ListBody::of(s.app.patients(&staff, &query, &list.page()?).await?, |p| p))
+    Ok(ListBody::of(
+        s.app.patients(&staff, &query, &list.page()?).await?,
+        |p| p,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/patients", tag = "patients", request_body = PatientInput,
@@ -38,7 +41,10 @@ pub(crate) async fn create_patient(
     ApiStaff(staff): ApiStaff,
     ApiJson(input): ApiJson<PatientInput>,
 ) -> Result<(StatusCode, Json<Patient>), ApiError> {
-    Ok((StatusCode::CREATED, Json(s.app.create_patient(&staff, &input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.create_patient(&staff, &input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/patients/{id}", tag = "patients", params(("id" = String, Path)),
@@ -48,7 +54,9 @@ pub(crate) async fn get_patient(
     ApiStaff(staff): ApiStaff,
     Path(id): Path<String>,
 ) -> Result<Json<Patient>, ApiError> {
-    Ok(Json(s.app.patient(&staff, &PatientId::from_string(id)).await?))
+    Ok(Json(
+        s.app.patient(&staff, &PatientId::from_string(id)).await?,
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/patients/{id}", tag = "patients", request_body = PatientInput,
@@ -60,5 +68,9 @@ pub(crate) async fn put_patient(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<PatientInput>,
 ) -> Result<Json<Patient>, ApiError> {
-    Ok(Json(s.app.update_patient(&staff, &PatientId::from_string(id), &input).await?))
+    Ok(Json(
+        s.app
+            .update_patient(&staff, &PatientId::from_string(id), &input)
+            .await?,
+    ))
 }

@@ -7,12 +7,12 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use knead_app::ClinicRecord;
 use knead_domain::ids::{LocationId, PractitionerId, RoomId, ServiceId};
 use knead_domain::setup::{
     ClinicInput, ClinicProfile, Location, LocationInput, Practitioner, PractitionerInput, Room,
     RoomInput, Service, ServiceInput,
 };
-use knead_app::ClinicRecord;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -28,7 +28,11 @@ pub(crate) struct ClinicBody {
 
 impl From<ClinicRecord> for ClinicBody {
     fn from(c: ClinicRecord) -> Self {
-        ClinicBody { id: c.id.to_string(), slug: c.slug, profile: c.profile }
+        ClinicBody {
+            id: c.id.to_string(),
+            slug: c.slug,
+            profile: c.profile,
+        }
     }
 }
 
@@ -36,7 +40,10 @@ type ApiResult<T> = Result<T, ApiError>;
 
 #[utoipa::path(get, path = "/api/v1/clinic", tag = "clinic",
     responses((status = 200, body = ClinicBody), (status = 401, body = ErrorBody)))]
-pub(crate) async fn get_clinic(State(s): State<AppState>, ApiStaff(staff): ApiStaff) -> ApiResult<Json<ClinicBody>> {
+pub(crate) async fn get_clinic(
+    State(s): State<AppState>,
+    ApiStaff(staff): ApiStaff,
+) -> ApiResult<Json<ClinicBody>> {
     Ok(Json(s.app.clinic(&staff).await?.into()))
 }
 
@@ -57,7 +64,10 @@ pub(crate) async fn list_locations(
     ApiStaff(staff): ApiStaff,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<ListBody<Location>>> {
-    Ok(ListBody::of(s.app.locations(&staff, &q.page()?).await?, |l| l))
+    Ok(ListBody::of(
+        s.app.locations(&staff, &q.page()?).await?,
+        |l| l,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/locations", tag = "locations", request_body = LocationInput,
@@ -67,7 +77,10 @@ pub(crate) async fn create_location(
     ApiStaff(staff): ApiStaff,
     ApiJson(input): ApiJson<LocationInput>,
 ) -> ApiResult<(StatusCode, Json<Location>)> {
-    Ok((StatusCode::CREATED, Json(s.app.create_location(&staff, &input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.create_location(&staff, &input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/locations/{id}", tag = "locations",
@@ -78,7 +91,9 @@ pub(crate) async fn get_location(
     ApiStaff(staff): ApiStaff,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Location>> {
-    Ok(Json(s.app.location(&staff, &LocationId::from_string(id)).await?))
+    Ok(Json(
+        s.app.location(&staff, &LocationId::from_string(id)).await?,
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/locations/{id}", tag = "locations", request_body = LocationInput,
@@ -90,7 +105,11 @@ pub(crate) async fn put_location(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<LocationInput>,
 ) -> ApiResult<Json<Location>> {
-    Ok(Json(s.app.update_location(&staff, &LocationId::from_string(id), &input).await?))
+    Ok(Json(
+        s.app
+            .update_location(&staff, &LocationId::from_string(id), &input)
+            .await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/locations/{id}/rooms", tag = "rooms",
@@ -104,7 +123,10 @@ pub(crate) async fn list_location_rooms(
 ) -> ApiResult<Json<ListBody<Room>>> {
     let location = LocationId::from_string(id);
     s.app.location(&staff, &location).await?;
-    Ok(ListBody::of(s.app.rooms(&staff, Some(&location), &q.page()?).await?, |r| r))
+    Ok(ListBody::of(
+        s.app.rooms(&staff, Some(&location), &q.page()?).await?,
+        |r| r,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/locations/{id}/rooms", tag = "rooms", request_body = RoomInput,
@@ -116,7 +138,10 @@ pub(crate) async fn create_room(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<RoomInput>,
 ) -> ApiResult<(StatusCode, Json<Room>)> {
-    let room = s.app.create_room(&staff, &LocationId::from_string(id), &input).await?;
+    let room = s
+        .app
+        .create_room(&staff, &LocationId::from_string(id), &input)
+        .await?;
     Ok((StatusCode::CREATED, Json(room)))
 }
 
@@ -127,7 +152,10 @@ pub(crate) async fn list_rooms(
     ApiStaff(staff): ApiStaff,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<ListBody<Room>>> {
-    Ok(ListBody::of(s.app.rooms(&staff, None, &q.page()?).await?, |r| r))
+    Ok(ListBody::of(
+        s.app.rooms(&staff, None, &q.page()?).await?,
+        |r| r,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/rooms/{id}", tag = "rooms", params(("id" = String, Path)),
@@ -149,7 +177,11 @@ pub(crate) async fn put_room(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<RoomInput>,
 ) -> ApiResult<Json<Room>> {
-    Ok(Json(s.app.update_room(&staff, &RoomId::from_string(id), &input).await?))
+    Ok(Json(
+        s.app
+            .update_room(&staff, &RoomId::from_string(id), &input)
+            .await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/practitioners", tag = "practitioners", params(ListQuery),
@@ -159,7 +191,10 @@ pub(crate) async fn list_practitioners(
     ApiStaff(staff): ApiStaff,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<ListBody<Practitioner>>> {
-    Ok(ListBody::of(s.app.practitioners(&staff, &q.page()?).await?, |p| p))
+    Ok(ListBody::of(
+        s.app.practitioners(&staff, &q.page()?).await?,
+        |p| p,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/practitioners", tag = "practitioners",
@@ -170,7 +205,10 @@ pub(crate) async fn create_practitioner(
     ApiStaff(staff): ApiStaff,
     ApiJson(input): ApiJson<PractitionerInput>,
 ) -> ApiResult<(StatusCode, Json<Practitioner>)> {
-    Ok((StatusCode::CREATED, Json(s.app.create_practitioner(&staff, &input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.create_practitioner(&staff, &input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/practitioners/{id}", tag = "practitioners",
@@ -181,7 +219,11 @@ pub(crate) async fn get_practitioner(
     ApiStaff(staff): ApiStaff,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Practitioner>> {
-    Ok(Json(s.app.practitioner(&staff, &PractitionerId::from_string(id)).await?))
+    Ok(Json(
+        s.app
+            .practitioner(&staff, &PractitionerId::from_string(id))
+            .await?,
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/practitioners/{id}", tag = "practitioners",
@@ -204,7 +246,10 @@ pub(crate) async fn list_services(
     ApiStaff(staff): ApiStaff,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<ListBody<Service>>> {
-    Ok(ListBody::of(s.app.services(&staff, &q.page()?).await?, |x| x))
+    Ok(ListBody::of(
+        s.app.services(&staff, &q.page()?).await?,
+        |x| x,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/services", tag = "services", request_body = ServiceInput,
@@ -214,7 +259,10 @@ pub(crate) async fn create_service(
     ApiStaff(staff): ApiStaff,
     ApiJson(input): ApiJson<ServiceInput>,
 ) -> ApiResult<(StatusCode, Json<Service>)> {
-    Ok((StatusCode::CREATED, Json(s.app.create_service(&staff, &input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.create_service(&staff, &input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/services/{id}", tag = "services", params(("id" = String, Path)),
@@ -224,7 +272,9 @@ pub(crate) async fn get_service(
     ApiStaff(staff): ApiStaff,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Service>> {
-    Ok(Json(s.app.service(&staff, &ServiceId::from_string(id)).await?))
+    Ok(Json(
+        s.app.service(&staff, &ServiceId::from_string(id)).await?,
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/services/{id}", tag = "services", request_body = ServiceInput,
@@ -236,5 +286,9 @@ pub(crate) async fn put_service(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ServiceInput>,
 ) -> ApiResult<Json<Service>> {
-    Ok(Json(s.app.update_service(&staff, &ServiceId::from_string(id), &input).await?))
+    Ok(Json(
+        s.app
+            .update_service(&staff, &ServiceId::from_string(id), &input)
+            .await?,
+    ))
 }

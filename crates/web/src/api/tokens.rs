@@ -7,9 +7,9 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use knead_app::TokenRecord;
 use knead_domain::Role;
 use knead_domain::ids::TokenId;
-use knead_app::TokenRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -27,7 +27,9 @@ pub(crate) struct TokenBody {
 }
 
 fn instant(epoch: i64) -> String {
-    jiff::Timestamp::from_second(epoch).map(|t| t.to_string()).unwrap_or_default()
+    jiff::Timestamp::from_second(epoch)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
 }
 
 impl From<TokenRecord> for TokenBody {
@@ -80,7 +82,13 @@ pub(crate) async fn create_token(
         ApiError::field("invalid", "role", format!("'{}' is not a role", input.role))
     })?;
     let (token, secret) = s.app.create_token(&staff, &input.name, role).await?;
-    Ok((StatusCode::CREATED, Json(CreatedToken { token: token.into(), secret })))
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedToken {
+            token: token.into(),
+            secret,
+        }),
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", params(("id" = String, Path)),
@@ -90,6 +98,8 @@ pub(crate) async fn revoke_token(
     ApiStaff(staff): ApiStaff,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    s.app.revoke_token(&staff, &TokenId::from_string(id)).await?;
+    s.app
+        .revoke_token(&staff, &TokenId::from_string(id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,0 +1,188 @@
+//! What each subcommand does: open the store, call the application, print the outcome.
+
+use crate::settings::{Cli, ClinicCommand, Command, Settings, TokenCommand};
+use anyhow::{Context, bail};
+use knead_app::{App, AppError, Clock, Store};
+use knead_domain::Role;
+use knead_web::WebConfig;
+use std::time::Duration;
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = cli.settings;
+    match cli.command {
+        Command::Serve => serve(&settings).await,
+        Command::Migrate => {
+            open_store(&settings).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Clinic(ClinicCommand::Create { name }) => create_clinic(&settings, &name).await,
+        Command::Clinic(ClinicCommand::List) => list_clinics(&settings).await,
+        Command::Token(TokenCommand::Create { role, name, clinic }) => {
+            create_token(&settings, &role, &name, clinic.as_deref()).await
+        }
+    }
+}
+
+/// Opens the database named by the settings (creating the data folder for SQLite) and
+/// applies pending migrations.
+async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let url = settings.database_url();
+    if url.starts_with("sqlite:") && settings.database_url.is_none() {
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "cannot create the data folder {}",
+                settings.data_dir.display()
+            )
+        })?;
+    }
+    let store = Store::connect(&url).await.with_context(|| {
+        format!(
+            "cannot open the {} database (KNEAD_DATABASE_URL)",
+            backend_name(&url)
+        )
+    })?;
+    store
+        .migrate()
+        .await
+        .context("cannot apply the database migrations")?;
+    Ok(store)
+}
+
+fn backend_name(url: &str) -> &'static str {
+    knead_app::Backend::of_url(url).map_or("unknown", |b| b.name())
+}
+
+/// Where the data lives, said without the password a PostgreSQL URL may hold.
+fn describe_location(settings: &Settings) -> String {
+    match &settings.database_url {
+        None => {
+            let dir =
+                std::fs::canonicalize(&settings.data_dir).unwrap_or(settings.data_dir.clone());
+            format!("SQLite database in {}", dir.display())
+        }
+        Some(url) if url.starts_with("sqlite:") => format!("SQLite database {url}"),
+        Some(url) => {
+            let host = url.rsplit('@').next().unwrap_or("the configured server");
+            format!("PostgreSQL database at {host}")
+        }
+    }
+}
+
+async fn serve(settings: &Settings) -> anyhow::Result<()> {
+    let store = open_store(settings).await?;
+    let app = App::new(store.clone(), Clock::system());
+    let public_url = settings.public_url();
+    let config = WebConfig {
+        secure_cookies: public_url.starts_with("https://"),
+        public_url: public_url.clone(),
+        ..WebConfig::default()
+    };
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {} (KNEAD_LISTEN)", settings.listen))?;
+    tracing::info!(data = %describe_location(settings), "data location");
+    tracing::info!(url = %public_url, "Knead is ready: open {public_url} in a browser");
+    let cleanup = tokio::spawn(purge_expired_sessions(app.clone()));
+    knead_web::serve(listener, knead_web::router(app, config), shutdown_signal())
+        .await
+        .context("the HTTP server stopped")?;
+    cleanup.abort();
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Removes expired sign-in sessions once an hour.
+async fn purge_expired_sessions(app: App) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(error) = app.purge_expired_sessions().await {
+            tracing::error!(error = %error, "cannot remove expired sessions");
+        }
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn create_clinic(settings: &Settings, name: &str) -> anyhow::Result<()> {
+    let app = App::new(open_store(settings).await?, Clock::system());
+    let (clinic, secret) = app.create_clinic(name).await.map_err(explain)?;
+    println!(
+        "created clinic '{}' (slug {}, id {})",
+        clinic.profile.legal_name, clinic.slug, clinic.id
+    );
+    println!(
+        "its owner sets up their account once at: {}/setup/{secret}",
+        settings.public_url()
+    );
+    Ok(())
+}
+
+async fn list_clinics(settings: &Settings) -> anyhow::Result<()> {
+    let app = App::new(open_store(settings).await?, Clock::system());
+    for clinic in app.all_clinics().await.map_err(explain)? {
+        println!(
+            "{}\t{}\t{}",
+            clinic.slug, clinic.id, clinic.profile.legal_name
+        );
+    }
+    Ok(())
+}
+
+async fn create_token(
+    settings: &Settings,
+    role: &str,
+    name: &str,
+    clinic: Option<&str>,
+) -> anyhow::Result<()> {
+    let Some(role) = Role::parse(role) else {
+        let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        bail!(
+            "--role '{role}' is not a role; use one of {}",
+            roles.join(", ")
+        );
+    };
+    let app = App::new(open_store(settings).await?, Clock::system());
+    let (clinic, token, secret) = app
+        .create_owner_token(clinic, name, role)
+        .await
+        .map_err(explain)?;
+    eprintln!(
+        "token '{}' ({}) for clinic {}; it is shown only now:",
+        token.name,
+        role.as_str(),
+        clinic.slug
+    );
+    println!("{secret}");
+    Ok(())
+}
+
+/// Turns an application error into a message for the terminal.
+fn explain(error: AppError) -> anyhow::Error {
+    match error {
+        AppError::Invalid(fields) => anyhow::anyhow!("{fields}"),
+        AppError::Conflict { message, .. } => anyhow::anyhow!(message),
+        AppError::Internal(source) => anyhow::anyhow!(source).context("internal error"),
+        other => anyhow::anyhow!(other.to_string()),
+    }
+}

@@ -1,0 +1,184 @@
+//! Command-line settings. Each is a flag with a `KNEAD_*` environment twin and a default
+//! that works with nothing set: an SQLite database in `./knead-data`, served on
+//! 127.0.0.1:8080.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "knead",
+    version,
+    about = "Practice management for massage therapy clinics"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Folder for the SQLite database and files; created when missing.
+    #[arg(
+        long,
+        env = "KNEAD_DATA_DIR",
+        default_value = "knead-data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB. Default: an SQLite file in the
+    /// data folder.
+    #[arg(
+        long = "database",
+        env = "KNEAD_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Address and port to serve on.
+    #[arg(
+        long,
+        env = "KNEAD_LISTEN",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub listen: SocketAddr,
+    /// The address people open in their browser (for links Knead prints); an https:// URL
+    /// makes cookies Secure.
+    #[arg(long, env = "KNEAD_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Log format.
+    #[arg(
+        long,
+        env = "KNEAD_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve Knead over HTTP (applies pending migrations first).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage clinics on a host that serves several.
+    #[command(subcommand)]
+    Clinic(ClinicCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClinicCommand {
+    /// Create a clinic and print the one-time link where its owner sets up their account.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+    /// List the clinics on this host.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Print a new API token acting for the clinic's owner.
+    Create {
+        /// owner, manager, front_desk, practitioner or bookkeeper.
+        #[arg(long)]
+        role: String,
+        /// What the token is for, shown in the token list.
+        #[arg(long)]
+        name: String,
+        /// The clinic's slug; needed only when the host serves several clinics.
+        #[arg(long)]
+        clinic: Option<String>,
+    },
+}
+
+impl Settings {
+    /// The database URL to open: the one given, or an SQLite file in the data folder.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if url.starts_with("sqlite:") && !url.contains("mode=") => {
+                let joiner = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{joiner}mode=rwc")
+            }
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("knead.sqlite3").display()
+            ),
+        }
+    }
+
+    pub fn public_url(&self) -> String {
+        let url = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen));
+        url.trim_end_matches('/').to_owned()
+    }
+}
+
+/// Logs to stderr: readable text by default, JSON for log collectors. `KNEAD_LOG` filters
+/// (default `info`).
+pub fn init_logging(settings: &Settings) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("KNEAD_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match settings.log_format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(args).unwrap()
+    }
+
+    #[test]
+    fn with_nothing_set_the_database_is_a_file_in_the_data_folder() {
+        let cli = parse(&["knead", "serve"]);
+
+        assert_eq!(
+            cli.settings.database_url(),
+            "sqlite://knead-data/knead.sqlite3?mode=rwc"
+        );
+        assert_eq!(cli.settings.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(cli.settings.public_url(), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn settings_may_follow_the_subcommand() {
+        let cli = parse(&["knead", "migrate", "--database", "sqlite:///tmp/x.db"]);
+
+        assert_eq!(cli.settings.database_url(), "sqlite:///tmp/x.db?mode=rwc");
+    }
+
+    #[test]
+    fn a_bad_listen_address_names_the_flag() {
+        let error = Cli::try_parse_from(["knead", "serve", "--listen", "nowhere"]).unwrap_err();
+
+        assert!(error.to_string().contains("--listen"), "{error}");
+    }
+}
