@@ -33,7 +33,9 @@ impl FieldErrors {
     }
 
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.fields.entry(field.to_owned()).or_insert_with(|| message.into());
+        self.fields
+            .entry(field.to_owned())
+            .or_insert_with(|| message.into());
     }
 
     /// Records the outcome of parsing one field, returning the value when it parsed.
@@ -68,7 +70,11 @@ impl FieldErrors {
 
     /// `Ok(value)` when no field failed; the collected errors otherwise.
     pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, FieldErrors> {
-        if self.is_empty() { Ok(value()) } else { Err(self) }
+        if self.is_empty() {
+            Ok(value())
+        } else {
+            Err(self)
+        }
     }
 }
 

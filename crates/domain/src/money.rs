@@ -69,11 +69,22 @@ mod tests {
 
     #[test]
     fn bad_prices_say_what_is_wrong() {
-        assert_eq!(Money::parse_price("-5").unwrap_err().0, "must not be negative");
+        assert_eq!(
+            Money::parse_price("-5").unwrap_err().0,
+            "must not be negative"
+        );
         assert!(Money::parse_price("abc").unwrap_err().0.contains("'abc'"));
-        assert!(Money::parse_price("1.005").unwrap_err().0.contains("two decimal"));
+        assert!(
+            Money::parse_price("1.005")
+                .unwrap_err()
+                .0
+                .contains("two decimal")
+        );
         assert_eq!(Money::parse_price(" ").unwrap_err().0, "is required");
-        assert_eq!(Money::parse_price("99999999999").unwrap_err().0, "is too large");
+        assert_eq!(
+            Money::parse_price("99999999999").unwrap_err().0,
+            "is too large"
+        );
     }
 
     proptest! {

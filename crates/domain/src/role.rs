@@ -29,8 +29,13 @@ pub enum Permission {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] =
-        [Role::Owner, Role::Manager, Role::FrontDesk, Role::Practitioner, Role::Bookkeeper];
+    pub const ALL: [Role; 5] = [
+        Role::Owner,
+        Role::Manager,
+        Role::FrontDesk,
+        Role::Practitioner,
+        Role::Bookkeeper,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -43,7 +48,9 @@ impl Role {
     }
 
     pub fn parse(raw: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|role| role.as_str() == raw.trim())
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == raw.trim())
     }
 
     /// Whether this role is granted `permission` under the default policy.
@@ -54,7 +61,10 @@ impl Role {
             ManageSetup | ManageTokens => matches!(self, Role::Owner | Role::Manager),
             ViewPatients => true,
             ManagePatients => {
-                matches!(self, Role::Owner | Role::Manager | Role::FrontDesk | Role::Practitioner)
+                matches!(
+                    self,
+                    Role::Owner | Role::Manager | Role::FrontDesk | Role::Practitioner
+                )
             }
         }
     }

@@ -16,17 +16,27 @@ fn text(field: &Option<String>) -> &str {
 
 /// A Canadian postal code, normalised to `A1A 1A1`.
 pub fn postal_code(raw: &str) -> Result<Option<String>, Invalid> {
-    let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let compact: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>();
     if compact.is_empty() {
         return Ok(None);
     }
     let upper = compact.to_uppercase();
     let shape_ok = upper.len() == 6
         && upper.chars().enumerate().all(|(i, c)| {
-            if i % 2 == 0 { c.is_ascii_alphabetic() } else { c.is_ascii_digit() }
+            if i % 2 == 0 {
+                c.is_ascii_alphabetic()
+            } else {
+                c.is_ascii_digit()
+            }
         });
     if !shape_ok {
-        return Err(Invalid::new(format!("'{}' is not a postal code such as M5V 2T6", raw.trim())));
+        return Err(Invalid::new(format!(
+            "'{}' is not a postal code such as M5V 2T6",
+            raw.trim()
+        )));
     }
     Ok(Some(format!("{} {}", &upper[..3], &upper[3..])))
 }
@@ -50,10 +60,18 @@ impl Address {
         postal: &Option<String>,
     ) -> Address {
         Address {
-            address_line1: errors.check("address_line1", values::optional_text(text(line1))).flatten(),
-            address_line2: errors.check("address_line2", values::optional_text(text(line2))).flatten(),
-            city: errors.check("city", values::optional_text(text(city))).flatten(),
-            postal_code: errors.check("postal_code", postal_code(text(postal))).flatten(),
+            address_line1: errors
+                .check("address_line1", values::optional_text(text(line1)))
+                .flatten(),
+            address_line2: errors
+                .check("address_line2", values::optional_text(text(line2)))
+                .flatten(),
+            city: errors
+                .check("city", values::optional_text(text(city)))
+                .flatten(),
+            postal_code: errors
+                .check("postal_code", postal_code(text(postal)))
+                .flatten(),
         }
     }
 }
@@ -102,8 +120,10 @@ impl ClinicInput {
     pub fn parse(&self) -> Result<ClinicProfile, FieldErrors> {
         let mut errors = FieldErrors::new();
         let legal_name = errors.check("legal_name", values::required_text(text(&self.legal_name)));
-        let operating_name =
-            errors.check("operating_name", values::optional_text(text(&self.operating_name)));
+        let operating_name = errors.check(
+            "operating_name",
+            values::optional_text(text(&self.operating_name)),
+        );
         let address = Address::parse(
             &mut errors,
             &self.address_line1,
@@ -214,7 +234,10 @@ impl LocationInput {
         let step_text = self.slot_step_minutes.as_deref().unwrap_or("15");
         let (lo, hi) = SLOT_STEP_RANGE;
         let step = errors.check("slot_step_minutes", values::minutes(step_text, lo, hi));
-        let active = errors.check("active", values::flag(self.active.as_deref().unwrap_or("true")));
+        let active = errors.check(
+            "active",
+            values::flag(self.active.as_deref().unwrap_or("true")),
+        );
         match (name, province, time_zone, step, active) {
             (Some(name), Some(province), Some(time_zone), Some(step), Some(active))
                 if errors.is_empty() =>
@@ -266,7 +289,10 @@ impl RoomInput {
     pub fn parse(&self) -> Result<RoomFields, FieldErrors> {
         let mut errors = FieldErrors::new();
         let name = errors.check("name", values::required_text(text(&self.name)));
-        let active = errors.check("active", values::flag(self.active.as_deref().unwrap_or("true")));
+        let active = errors.check(
+            "active",
+            values::flag(self.active.as_deref().unwrap_or("true")),
+        );
         match (name, active) {
             (Some(name), Some(active)) => Ok(RoomFields { name, active }),
             _ => Err(errors),
@@ -343,9 +369,12 @@ impl RegistrationInput {
         let number = errors.check("number", values::required_text(text(&self.number)));
         let status = errors.check("status", RegistrationStatus::parse(text(&self.status)));
         match (province, college, number, status) {
-            (Some(province), Some(college), Some(number), Some(status)) => {
-                Ok(Registration { province, college, number, status })
-            }
+            (Some(province), Some(college), Some(number), Some(status)) => Ok(Registration {
+                province,
+                college,
+                number,
+                status,
+            }),
             _ => Err(errors),
         }
     }
@@ -402,7 +431,12 @@ impl PractitionerInput {
         );
         let email = optional_email(&mut errors, "email", &self.email);
         let mut registrations = Vec::new();
-        for (i, row) in self.registrations.iter().enumerate().filter(|(_, r)| !r.is_blank()) {
+        for (i, row) in self
+            .registrations
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.is_blank())
+        {
             match row.parse() {
                 Ok(registration) => registrations.push(registration),
                 Err(row_errors) => errors.nest(&format!("registrations[{i}]"), row_errors),
@@ -410,9 +444,15 @@ impl PractitionerInput {
         }
         let provinces: Vec<Province> = registrations.iter().map(|r| r.province).collect();
         if (1..provinces.len()).any(|i| provinces[..i].contains(&provinces[i])) {
-            errors.add("registrations", "has two registrations for the same province");
+            errors.add(
+                "registrations",
+                "has two registrations for the same province",
+            );
         }
-        let active = errors.check("active", values::flag(self.active.as_deref().unwrap_or("true")));
+        let active = errors.check(
+            "active",
+            values::flag(self.active.as_deref().unwrap_or("true")),
+        );
         let location_ids = distinct_ids(&self.location_ids, LocationId::from_string);
         match (name, profession, email, active) {
             (Some(name), Some(profession), Some(email), Some(active)) if errors.is_empty() => {
@@ -463,7 +503,9 @@ impl TaxCode {
         match raw.trim() {
             "" | "taxable" => Ok(TaxCode::Taxable),
             "exempt" => Ok(TaxCode::Exempt),
-            other => Err(Invalid::new(format!("'{other}' is not a tax code (taxable, exempt)"))),
+            other => Err(Invalid::new(format!(
+                "'{other}' is not a tax code (taxable, exempt)"
+            ))),
         }
     }
 }
@@ -528,8 +570,10 @@ impl ServiceInput {
     pub fn parse(&self) -> Result<ServiceFields, FieldErrors> {
         let mut errors = FieldErrors::new();
         let name = errors.check("name", values::required_text(text(&self.name)));
-        let duration =
-            errors.check("duration_minutes", values::minutes(text(&self.duration_minutes), 5, 480));
+        let duration = errors.check(
+            "duration_minutes",
+            values::minutes(text(&self.duration_minutes), 5, 480),
+        );
         let price = errors.check("price", Money::parse_price(text(&self.price)));
         let tax_code = errors.check("tax_code", TaxCode::parse(text(&self.tax_code)));
         let before = self.buffer_before_minutes.as_deref().unwrap_or("0");
@@ -537,9 +581,14 @@ impl ServiceInput {
         let before = errors.check("buffer_before_minutes", values::minutes(before, 0, 120));
         let after = errors.check("buffer_after_minutes", values::minutes(after, 0, 120));
         let online = errors.check("online_bookable", values::flag(text(&self.online_bookable)));
-        let active = errors.check("active", values::flag(self.active.as_deref().unwrap_or("true")));
+        let active = errors.check(
+            "active",
+            values::flag(self.active.as_deref().unwrap_or("true")),
+        );
         let practitioner_ids = distinct_ids(&self.practitioner_ids, PractitionerId::from_string);
-        match (name, duration, price, tax_code, before, after, online, active) {
+        match (
+            name, duration, price, tax_code, before, after, online, active,
+        ) {
             (
                 Some(name),
                 Some(duration_minutes),
@@ -599,7 +648,10 @@ impl std::fmt::Debug for PatientFields {
 impl PatientFields {
     /// The name staff call the patient by: preferred first name when given.
     pub fn display_name(&self) -> String {
-        let first = self.preferred_name.as_deref().unwrap_or(&self.legal_first_name);
+        let first = self
+            .preferred_name
+            .as_deref()
+            .unwrap_or(&self.legal_first_name);
         format!("{first} {}", self.legal_last_name)
     }
 }
@@ -642,12 +694,22 @@ impl PatientInput {
     /// Validates against `today` (the clinic's local date) so a birth date cannot be future.
     pub fn parse(&self, today: jiff::civil::Date) -> Result<PatientFields, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let first = errors.check("legal_first_name", values::required_text(text(&self.legal_first_name)));
-        let last = errors.check("legal_last_name", values::required_text(text(&self.legal_last_name)));
-        let preferred =
-            errors.check("preferred_name", values::optional_text(text(&self.preferred_name)));
-        let birth =
-            errors.check("date_of_birth", values::birth_date(text(&self.date_of_birth), today));
+        let first = errors.check(
+            "legal_first_name",
+            values::required_text(text(&self.legal_first_name)),
+        );
+        let last = errors.check(
+            "legal_last_name",
+            values::required_text(text(&self.legal_last_name)),
+        );
+        let preferred = errors.check(
+            "preferred_name",
+            values::optional_text(text(&self.preferred_name)),
+        );
+        let birth = errors.check(
+            "date_of_birth",
+            values::birth_date(text(&self.date_of_birth), today),
+        );
         let email = optional_email(&mut errors, "email", &self.email);
         let phone = errors.check("phone", values::phone(text(&self.phone)));
         let address = Address::parse(
@@ -662,20 +724,24 @@ impl PatientInput {
             raw => errors.check("province", Province::parse(raw)).map(Some),
         };
         match (first, last, preferred, birth, email, phone, province) {
-            (Some(first), Some(last), Some(preferred), Some(birth), Some(email), Some(phone), Some(province))
-                if errors.is_empty() =>
-            {
-                Ok(PatientFields {
-                    legal_first_name: first,
-                    legal_last_name: last,
-                    preferred_name: preferred,
-                    date_of_birth: birth,
-                    email,
-                    phone,
-                    address,
-                    province,
-                })
-            }
+            (
+                Some(first),
+                Some(last),
+                Some(preferred),
+                Some(birth),
+                Some(email),
+                Some(phone),
+                Some(province),
+            ) if errors.is_empty() => Ok(PatientFields {
+                legal_first_name: first,
+                legal_last_name: last,
+                preferred_name: preferred,
+                date_of_birth: birth,
+                email,
+                phone,
+                address,
+                province,
+            }),
             _ => Err(errors),
         }
     }
@@ -715,7 +781,10 @@ mod tests {
         let errors = input.parse().unwrap_err();
 
         for field in ["name", "province", "time_zone", "slot_step_minutes"] {
-            assert!(errors.get(field).is_some(), "{field} not reported: {errors}");
+            assert!(
+                errors.get(field).is_some(),
+                "{field} not reported: {errors}"
+            );
         }
     }
 
@@ -767,6 +836,9 @@ mod tests {
             ..PatientInput::default()
         };
 
-        assert_eq!(input.parse(today).unwrap_err().get("date_of_birth"), Some("is in the future"));
+        assert_eq!(
+            input.parse(today).unwrap_err().get("date_of_birth"),
+            Some("is in the future")
+        );
     }
 }

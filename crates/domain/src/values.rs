@@ -20,10 +20,14 @@ pub fn required_text(raw: &str) -> Result<String, Invalid> {
 pub fn optional_text(raw: &str) -> Result<Option<String>, Invalid> {
     let text = raw.trim();
     if text.chars().count() > MAX_TEXT {
-        return Err(Invalid::new(format!("must be at most {MAX_TEXT} characters")));
+        return Err(Invalid::new(format!(
+            "must be at most {MAX_TEXT} characters"
+        )));
     }
     if text.chars().any(|c| c.is_control()) {
-        return Err(Invalid::new("must be a single line without control characters"));
+        return Err(Invalid::new(
+            "must be a single line without control characters",
+        ));
     }
     Ok((!text.is_empty()).then(|| text.to_owned()))
 }
@@ -46,7 +50,11 @@ impl Email {
             && !domain.contains('@')
             && !text.chars().any(|c| c.is_whitespace() || c.is_control())
             && text.len() <= 254;
-        if well_formed { Ok(Email(text)) } else { Err(bad()) }
+        if well_formed {
+            Ok(Email(text))
+        } else {
+            Err(bad())
+        }
     }
 
     pub fn from_trusted(raw: impl Into<String>) -> Email {
@@ -70,7 +78,9 @@ pub fn phone(raw: &str) -> Result<Option<String>, Invalid> {
     if text.is_empty() {
         return Ok(None);
     }
-    let allowed = text.chars().all(|c| c.is_ascii_digit() || " +-().x".contains(c));
+    let allowed = text
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().x".contains(c));
     let digits = text.chars().filter(char::is_ascii_digit).count();
     if !allowed || !(7..=15).contains(&digits) {
         return Err(Invalid::new(format!("'{text}' is not a phone number")));
@@ -115,9 +125,15 @@ impl Province {
 
     pub fn parse(raw: &str) -> Result<Province, Invalid> {
         let code = raw.trim().to_uppercase();
-        Province::ALL.into_iter().find(|p| p.code() == code).ok_or_else(|| {
-            Invalid::new(format!("'{}' is not a Canadian province or territory code", raw.trim()))
-        })
+        Province::ALL
+            .into_iter()
+            .find(|p| p.code() == code)
+            .ok_or_else(|| {
+                Invalid::new(format!(
+                    "'{}' is not a Canadian province or territory code",
+                    raw.trim()
+                ))
+            })
     }
 
     pub fn code(self) -> &'static str {
@@ -170,7 +186,9 @@ impl Zone {
         }
         match jiff::tz::TimeZone::get(name) {
             Ok(tz) => Ok(Zone(tz.iana_name().unwrap_or(name).to_owned())),
-            Err(_) => Err(Invalid::new(format!("'{name}' is not a known IANA time zone"))),
+            Err(_) => Err(Invalid::new(format!(
+                "'{name}' is not a known IANA time zone"
+            ))),
         }
     }
 
@@ -193,7 +211,9 @@ pub fn minutes(raw: &str, min: i64, max: i64) -> Result<i64, Invalid> {
         .parse()
         .map_err(|_| Invalid::new(format!("'{text}' is not a whole number of minutes")))?;
     if value < min || value > max {
-        return Err(Invalid::new(format!("must be between {min} and {max} minutes")));
+        return Err(Invalid::new(format!(
+            "must be between {min} and {max} minutes"
+        )));
     }
     Ok(value)
 }
@@ -208,7 +228,10 @@ pub fn flag(raw: &str) -> Result<bool, Invalid> {
 }
 
 /// A calendar date `YYYY-MM-DD`, not in the future relative to `today`.
-pub fn birth_date(raw: &str, today: jiff::civil::Date) -> Result<Option<jiff::civil::Date>, Invalid> {
+pub fn birth_date(
+    raw: &str,
+    today: jiff::civil::Date,
+) -> Result<Option<jiff::civil::Date>, Invalid> {
     let text = raw.trim();
     if text.is_empty() {
         return Ok(None);
@@ -227,12 +250,25 @@ pub fn birth_date(raw: &str, today: jiff::civil::Date) -> Result<Option<jiff::ci
 
 /// A website address; `https://` is added when no scheme is given.
 pub fn website(raw: &str) -> Result<Option<String>, Invalid> {
-    let Some(text) = optional_text(raw)? else { return Ok(None) };
-    let url = if text.contains("://") { text } else { format!("https://{text}") };
+    let Some(text) = optional_text(raw)? else {
+        return Ok(None);
+    };
+    let url = if text.contains("://") {
+        text
+    } else {
+        format!("https://{text}")
+    };
     let valid = (url.starts_with("https://") || url.starts_with("http://"))
-        && url.split("://").nth(1).is_some_and(|rest| rest.contains('.'))
+        && url
+            .split("://")
+            .nth(1)
+            .is_some_and(|rest| rest.contains('.'))
         && !url.contains(char::is_whitespace);
-    if valid { Ok(Some(url)) } else { Err(Invalid::new(format!("'{url}' is not a web address"))) }
+    if valid {
+        Ok(Some(url))
+    } else {
+        Err(Invalid::new(format!("'{url}' is not a web address")))
+    }
 }
 
 /// A URL-safe name for public pages, derived from a clinic or location name.
@@ -247,7 +283,11 @@ pub fn slugify(name: &str) -> String {
         }
     }
     let slug = slug.trim_end_matches('-').to_owned();
-    if slug.is_empty() { "clinic".to_owned() } else { slug }
+    if slug.is_empty() {
+        "clinic".to_owned()
+    } else {
+        slug
+    }
 }
 
 fn fold_accent(c: char) -> char {
@@ -270,7 +310,10 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_and_lower_cased() {
-        assert_eq!(Email::parse("  Ana@Example.CA ").unwrap().as_str(), "ana@example.ca");
+        assert_eq!(
+            Email::parse("  Ana@Example.CA ").unwrap().as_str(),
+            "ana@example.ca"
+        );
         assert!(Email::parse("ana@example").is_err());
         assert!(Email::parse("ana example@x.ca").is_err());
         assert!(Email::parse("@x.ca").is_err());
@@ -284,8 +327,16 @@ mod tests {
 
     #[test]
     fn zones_come_from_the_tz_database() {
-        assert_eq!(Zone::parse("America/St_Johns").unwrap().as_str(), "America/St_Johns");
-        assert!(Zone::parse("Mars/Olympus").unwrap_err().0.contains("Mars/Olympus"));
+        assert_eq!(
+            Zone::parse("America/St_Johns").unwrap().as_str(),
+            "America/St_Johns"
+        );
+        assert!(
+            Zone::parse("Mars/Olympus")
+                .unwrap_err()
+                .0
+                .contains("Mars/Olympus")
+        );
     }
 
     #[test]
@@ -303,7 +354,10 @@ mod tests {
 
     #[test]
     fn phones_need_enough_digits() {
-        assert_eq!(phone("(416) 555-0134").unwrap().as_deref(), Some("(416) 555-0134"));
+        assert_eq!(
+            phone("(416) 555-0134").unwrap().as_deref(),
+            Some("(416) 555-0134")
+        );
         assert!(phone("call me").is_err());
         assert_eq!(phone("").unwrap(), None);
     }

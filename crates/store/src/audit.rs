@@ -72,7 +72,9 @@ pub async fn append(
     .bind(clinic.as_str())
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or_else(|| StoreError::ForeignKey { detail: format!("clinic {clinic}") })?;
+    .ok_or_else(|| StoreError::ForeignKey {
+        detail: format!("clinic {clinic}"),
+    })?;
     let seq = int(&head, "audit_seq")?;
     let prev_hash = text(&head, "audit_head")?;
     let mut row = Event {

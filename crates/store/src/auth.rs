@@ -81,7 +81,10 @@ pub async fn find_user_by_email(
 }
 
 /// The clinic's first active owner, who API tokens made from the command line belong to.
-pub async fn find_owner(conn: &mut Conn, clinic: &ClinicId) -> Result<Option<UserRecord>, StoreError> {
+pub async fn find_owner(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+) -> Result<Option<UserRecord>, StoreError> {
     let row = sqlx::query(
         "SELECT id, clinic_id, email, name, role, password_hash, active FROM app_user \
          WHERE clinic_id = $1 AND role = 'owner' AND active = 1 ORDER BY created_at, id LIMIT 1",
@@ -205,8 +208,7 @@ fn token_from_row(row: &AnyRow) -> Result<TokenRecord, StoreError> {
     })
 }
 
-const TOKEN_COLUMNS: &str =
-    "t.id, t.clinic_id, t.user_id, t.name, t.role, t.prefix, t.created_at, t.last_used_at, \
+const TOKEN_COLUMNS: &str = "t.id, t.clinic_id, t.user_id, t.name, t.role, t.prefix, t.created_at, t.last_used_at, \
      t.revoked_at";
 
 pub async fn insert_token(
@@ -241,7 +243,10 @@ pub async fn find_live_token(
          ON u.id = t.user_id AND u.clinic_id = t.clinic_id \
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1"
     );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash).fetch_optional(conn).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(token_hash)
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(token_from_row).transpose()
 }
 
@@ -254,11 +259,17 @@ pub async fn touch_token(conn: &mut Conn, id: &TokenId, now: i64) -> Result<(), 
     Ok(())
 }
 
-pub async fn list_tokens(conn: &mut Conn, clinic: &ClinicId) -> Result<Vec<TokenRecord>, StoreError> {
+pub async fn list_tokens(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+) -> Result<Vec<TokenRecord>, StoreError> {
     let sql = format!(
         "SELECT {TOKEN_COLUMNS} FROM api_token t WHERE t.clinic_id = $1 ORDER BY t.created_at DESC, t.id DESC"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(clinic.as_str()).fetch_all(conn).await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(clinic.as_str())
+        .fetch_all(conn)
+        .await?;
     rows.iter().map(token_from_row).collect()
 }
 

@@ -77,13 +77,19 @@ pub async fn insert(
 
 pub async fn get(conn: &mut Conn, id: &ClinicId) -> Result<Option<ClinicRecord>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM clinic WHERE id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.as_str()).fetch_optional(conn).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.as_str())
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
 pub async fn find_by_slug(conn: &mut Conn, slug: &str) -> Result<Option<ClinicRecord>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM clinic WHERE slug = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(slug).fetch_optional(conn).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(slug)
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -93,7 +99,10 @@ pub async fn find_by_setup_token(
     token_hash: &str,
 ) -> Result<Option<ClinicRecord>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM clinic WHERE setup_token_hash = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash).fetch_optional(conn).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(token_hash)
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -115,7 +124,9 @@ pub async fn count(conn: &mut Conn) -> Result<i64, StoreError> {
 /// Every clinic, oldest first: for the CLI on a host that serves several.
 pub async fn list(conn: &mut Conn) -> Result<Vec<ClinicRecord>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM clinic ORDER BY created_at, id");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(conn).await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(conn)
+        .await?;
     rows.iter().map(from_row).collect()
 }
 

@@ -37,7 +37,10 @@ impl From<sqlx::Error> for StoreError {
         let Some(db) = error.as_database_error() else {
             return StoreError::Database(error);
         };
-        let detail = db.constraint().map(str::to_owned).unwrap_or_else(|| db.message().to_owned());
+        let detail = db
+            .constraint()
+            .map(str::to_owned)
+            .unwrap_or_else(|| db.message().to_owned());
         match db.kind() {
             ErrorKind::UniqueViolation => StoreError::Unique { constraint: detail },
             ErrorKind::ForeignKeyViolation => StoreError::ForeignKey { detail },

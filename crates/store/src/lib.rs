@@ -79,7 +79,9 @@ impl Store {
             .await
             .map_err(StoreError::Connect)?;
         if backend == Backend::Sqlite {
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
         }
         Ok(Store { pool, backend })
     }

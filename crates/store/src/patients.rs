@@ -12,7 +12,9 @@ const COLUMNS: &str = "id, legal_first_name, legal_last_name, preferred_name, da
 
 fn from_row(row: &AnyRow) -> Result<Patient, StoreError> {
     let birth = match opt_text(row, "date_of_birth")? {
-        Some(raw) => Some(parsed("date_of_birth", &raw, |s| s.parse::<jiff::civil::Date>())?),
+        Some(raw) => Some(parsed("date_of_birth", &raw, |s| {
+            s.parse::<jiff::civil::Date>()
+        })?),
         None => None,
     };
     let province = match opt_text(row, "province")? {
@@ -125,7 +127,9 @@ pub async fn get(
 
 /// Escapes `%`, `_` and `\` so a search term matches literally inside `LIKE ... ESCAPE '\'`.
 fn like_literal(term: &str) -> String {
-    term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    term.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// Patients in creation order, or those whose search text holds every word of `terms`

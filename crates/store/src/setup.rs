@@ -134,7 +134,10 @@ pub async fn list_locations(
         .bind(page.limit + 1)
         .fetch_all(conn)
         .await?;
-    let items = rows.iter().map(location_from_row).collect::<Result<Vec<_>, _>>()?;
+    let items = rows
+        .iter()
+        .map(location_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_rows(items, page.limit, |l| l.id.to_string()))
 }
 
@@ -176,13 +179,14 @@ pub async fn update_room(
     id: &RoomId,
     f: &RoomFields,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query("UPDATE room SET name = $3, active = $4 WHERE clinic_id = $1 AND id = $2")
-        .bind(clinic.as_str())
-        .bind(id.as_str())
-        .bind(&f.name)
-        .bind(bit(f.active))
-        .execute(conn)
-        .await?;
+    let done =
+        sqlx::query("UPDATE room SET name = $3, active = $4 WHERE clinic_id = $1 AND id = $2")
+            .bind(clinic.as_str())
+            .bind(id.as_str())
+            .bind(&f.name)
+            .bind(bit(f.active))
+            .execute(conn)
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -218,7 +222,10 @@ pub async fn list_rooms(
     .bind(page.limit + 1)
     .fetch_all(conn)
     .await?;
-    let items = rows.iter().map(room_from_row).collect::<Result<Vec<_>, _>>()?;
+    let items = rows
+        .iter()
+        .map(room_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_rows(items, page.limit, |r| r.id.to_string()))
 }
 
@@ -231,11 +238,13 @@ async fn replace_practitioner_links(
     id: &PractitionerId,
     f: &PractitionerFields,
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM practitioner_registration WHERE clinic_id = $1 AND practitioner_id = $2")
-        .bind(clinic.as_str())
-        .bind(id.as_str())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "DELETE FROM practitioner_registration WHERE clinic_id = $1 AND practitioner_id = $2",
+    )
+    .bind(clinic.as_str())
+    .bind(id.as_str())
+    .execute(&mut *conn)
+    .await?;
     sqlx::query("DELETE FROM practitioner_location WHERE clinic_id = $1 AND practitioner_id = $2")
         .bind(clinic.as_str())
         .bind(id.as_str())

@@ -10,12 +10,21 @@ use knead_store::{PageRequest, StoreError, setup};
 use knead_testkit::{TestDb, on_both_backends};
 
 async fn clinic(db: &TestDb, slug: &str) -> ClinicId {
-    let profile = ClinicInput { legal_name: Some(format!("{slug} Inc.")), ..Default::default() }
-        .parse()
-        .unwrap();
-    let record = ClinicRecord { id: ClinicId::generate(), slug: slug.to_owned(), profile };
+    let profile = ClinicInput {
+        legal_name: Some(format!("{slug} Inc.")),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let record = ClinicRecord {
+        id: ClinicId::generate(),
+        slug: slug.to_owned(),
+        profile,
+    };
     let mut conn = db.store.read().await.unwrap();
-    clinics::insert(&mut conn, &record, None, 1_700_000_000).await.unwrap();
+    clinics::insert(&mut conn, &record, None, 1_700_000_000)
+        .await
+        .unwrap();
     record.id
 }
 
@@ -32,13 +41,22 @@ fn location_fields() -> knead_domain::setup::LocationFields {
 
 async fn a_taken_slug_is_a_unique_error_naming_the_slug(db: TestDb) {
     clinic(&db, "harbour").await;
-    let profile = ClinicInput { legal_name: Some("Other".into()), ..Default::default() }
-        .parse()
-        .unwrap();
-    let again = ClinicRecord { id: ClinicId::generate(), slug: "harbour".into(), profile };
+    let profile = ClinicInput {
+        legal_name: Some("Other".into()),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let again = ClinicRecord {
+        id: ClinicId::generate(),
+        slug: "harbour".into(),
+        profile,
+    };
 
     let mut conn = db.store.read().await.unwrap();
-    let error = clinics::insert(&mut conn, &again, None, 1).await.unwrap_err();
+    let error = clinics::insert(&mut conn, &again, None, 1)
+        .await
+        .unwrap_err();
 
     assert!(error.is_unique_on("slug"), "{error:?}");
 }
@@ -48,12 +66,21 @@ async fn rows_of_one_clinic_are_invisible_to_another(db: TestDb) {
     let b = clinic(&db, "b").await;
     let id = LocationId::generate();
     let mut conn = db.store.read().await.unwrap();
-    setup::insert_location(&mut conn, &a, &id, &location_fields(), 1).await.unwrap();
-
-    let seen_by_b = setup::get_location(&mut conn, &b, &id).await.unwrap();
-    let listed_by_b = setup::list_locations(&mut conn, &b, &PageRequest { limit: 50, after: None })
+    setup::insert_location(&mut conn, &a, &id, &location_fields(), 1)
         .await
         .unwrap();
+
+    let seen_by_b = setup::get_location(&mut conn, &b, &id).await.unwrap();
+    let listed_by_b = setup::list_locations(
+        &mut conn,
+        &b,
+        &PageRequest {
+            limit: 50,
+            after: None,
+        },
+    )
+    .await
+    .unwrap();
     let updated_by_b = setup::update_location(&mut conn, &b, &id, &location_fields(), 2)
         .await
         .unwrap();
@@ -68,8 +95,13 @@ async fn a_room_cannot_point_at_another_clinics_location(db: TestDb) {
     let b = clinic(&db, "b").await;
     let location = LocationId::generate();
     let mut conn = db.store.read().await.unwrap();
-    setup::insert_location(&mut conn, &a, &location, &location_fields(), 1).await.unwrap();
-    let room = RoomFields { name: "Room 1".into(), active: true };
+    setup::insert_location(&mut conn, &a, &location, &location_fields(), 1)
+        .await
+        .unwrap();
+    let room = RoomFields {
+        name: "Room 1".into(),
+        active: true,
+    };
 
     let error = setup::insert_room(&mut conn, &b, &location, &RoomId::generate(), &room)
         .await
@@ -84,7 +116,9 @@ async fn pages_follow_the_cursor_without_gaps_or_repeats(db: TestDb) {
     let mut made = Vec::new();
     for _ in 0..5 {
         let id = LocationId::generate();
-        setup::insert_location(&mut conn, &a, &id, &location_fields(), 1).await.unwrap();
+        setup::insert_location(&mut conn, &a, &id, &location_fields(), 1)
+            .await
+            .unwrap();
         made.push(id);
     }
 
@@ -106,7 +140,10 @@ async fn pages_follow_the_cursor_without_gaps_or_repeats(db: TestDb) {
 
 async fn the_audit_chain_verifies_and_detects_tampering(db: TestDb) {
     let a = clinic(&db, "a").await;
-    let actor = Actor { kind: "cli", id: None };
+    let actor = Actor {
+        kind: "cli",
+        id: None,
+    };
     let mut tx = db.store.write().await.unwrap();
     for i in 0..3 {
         let event = NewEvent {
@@ -137,11 +174,18 @@ async fn a_rolled_back_write_leaves_nothing_behind(db: TestDb) {
     let id = LocationId::generate();
 
     let mut tx = db.store.write().await.unwrap();
-    setup::insert_location(&mut tx, &a, &id, &location_fields(), 1).await.unwrap();
+    setup::insert_location(&mut tx, &a, &id, &location_fields(), 1)
+        .await
+        .unwrap();
     tx.rollback().await.unwrap();
 
     let mut conn = db.store.read().await.unwrap();
-    assert!(setup::get_location(&mut conn, &a, &id).await.unwrap().is_none());
+    assert!(
+        setup::get_location(&mut conn, &a, &id)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 async fn an_email_signs_in_to_one_account_on_the_whole_host(db: TestDb) {
@@ -159,7 +203,9 @@ async fn an_email_signs_in_to_one_account_on_the_whole_host(db: TestDb) {
     let mut conn = db.store.read().await.unwrap();
     auth::insert_user(&mut conn, &user(&a), 1).await.unwrap();
 
-    let error = auth::insert_user(&mut conn, &user(&b), 1).await.unwrap_err();
+    let error = auth::insert_user(&mut conn, &user(&b), 1)
+        .await
+        .unwrap_err();
 
     assert!(error.is_unique_on("email"), "{error:?}");
 }

@@ -30,18 +30,28 @@ impl TestDb {
 
     /// A new SQLite file in the temp folder, migrated.
     pub async fn sqlite() -> TestDb {
-        let path = std::env::temp_dir().join(format!("knead-test-{}.sqlite3", uuid::Uuid::now_v7()));
+        let path =
+            std::env::temp_dir().join(format!("knead-test-{}.sqlite3", uuid::Uuid::now_v7()));
         let url = format!("sqlite://{}?mode=rwc", path.display());
-        let store = Store::connect(&url).await.expect("open a temporary SQLite database");
-        store.migrate().await.expect("migrate the temporary SQLite database");
-        TestDb { store, url, cleanup: Cleanup::File(path) }
+        let store = Store::connect(&url)
+            .await
+            .expect("open a temporary SQLite database");
+        store
+            .migrate()
+            .await
+            .expect("migrate the temporary SQLite database");
+        TestDb {
+            store,
+            url,
+            cleanup: Cleanup::File(path),
+        }
     }
 
     /// A new PostgreSQL database, migrated; `None` (with a message) when the server is absent
     /// and not required.
     pub async fn postgres() -> Option<TestDb> {
-        let admin_url =
-            std::env::var("KNEAD_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES.to_owned());
+        let admin_url = std::env::var("KNEAD_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| DEFAULT_POSTGRES.to_owned());
         let name = format!("knead_test_{}", uuid::Uuid::now_v7().simple());
         if let Err(error) = create_database(&admin_url, &name).await {
             if postgres_required() {
@@ -51,9 +61,18 @@ impl TestDb {
             return None;
         }
         let url = with_database(&admin_url, &name);
-        let store = Store::connect(&url).await.expect("connect to the new test database");
-        store.migrate().await.expect("migrate the new test database");
-        Some(TestDb { store, url, cleanup: Cleanup::Database { admin_url, name } })
+        let store = Store::connect(&url)
+            .await
+            .expect("connect to the new test database");
+        store
+            .migrate()
+            .await
+            .expect("migrate the new test database");
+        Some(TestDb {
+            store,
+            url,
+            cleanup: Cleanup::Database { admin_url, name },
+        })
     }
 }
 
@@ -91,7 +110,9 @@ async fn create_database(admin_url: &str, name: &str) -> Result<(), sqlx::Error>
     let mut admin = admin_connection(admin_url).await?;
     // The name is generated above from a UUID, never from input.
     let sql = format!("CREATE DATABASE {name}");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut admin).await?;
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .execute(&mut admin)
+        .await?;
     Ok(())
 }
 
@@ -111,13 +132,17 @@ impl Drop for TestDb {
                 // Drop runs inside the test's runtime, which cannot be blocked on, so the
                 // database is dropped from a thread with a runtime of its own.
                 let dropper = std::thread::spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build();
                     if let Ok(runtime) = runtime {
                         runtime.block_on(async move {
                             store.close().await;
                             if let Ok(mut admin) = admin_connection(&admin_url).await {
                                 let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                                let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut admin).await;
+                                let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
+                                    .execute(&mut admin)
+                                    .await;
                             }
                         });
                     }
