@@ -7,6 +7,7 @@ pub mod fields;
 pub mod ids;
 pub mod money;
 pub mod role;
+pub mod schedule;
 pub mod setup;
 pub mod values;
 
