@@ -3,6 +3,7 @@
 //! Nothing here performs I/O or reads a clock. Input arrives as loose text, is parsed once into
 //! the types below (each `parse` names the field it rejects), and is trusted afterwards.
 
+pub mod appointment;
 pub mod fields;
 pub mod ids;
 pub mod money;

@@ -12,6 +12,10 @@ pub enum StoreError {
     /// A referenced row does not exist (or belongs to another clinic).
     #[error("a referenced row does not exist: {detail}")]
     ForeignKey { detail: String },
+    /// The write would make two appointments that hold time overlap for one practitioner
+    /// (`what` is "practitioner") or one room ("room").
+    #[error("the time overlaps another appointment of the same {what}")]
+    Overlap { what: String },
     #[error("database URL scheme '{scheme}' is not supported (use sqlite: or postgres:)")]
     UnsupportedUrl { scheme: String },
     #[error("cannot connect to the database")]

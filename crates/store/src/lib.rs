@@ -4,12 +4,14 @@
 //! Queries use the dialect both accept and only portable column types (see the migrations).
 //! Every query on clinic-owned data takes the clinic's id; nothing here knows about HTTP.
 
+pub mod appointments;
 pub mod audit;
 pub mod auth;
 pub mod clinics;
 mod error;
 pub mod patients;
 mod rows;
+pub mod schedule;
 pub mod setup;
 
 pub use error::StoreError;
