@@ -125,6 +125,9 @@ impl Province {
 
     pub fn parse(raw: &str) -> Result<Province, Invalid> {
         let code = raw.trim().to_uppercase();
+        if code.is_empty() {
+            return Err(Invalid::new("is required"));
+        }
         Province::ALL
             .into_iter()
             .find(|p| p.code() == code)

@@ -33,7 +33,9 @@ pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 /// Whether cookies set in answer to this request must be `Secure`.
 fn secure(state: &AppState, headers: &HeaderMap) -> bool {
     state.config.secure_cookies
-        || headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+        || headers
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
 /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, path `/`, `Secure` behind TLS.
@@ -74,13 +76,19 @@ impl FromRequestParts<AppState> for Signed {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         if let Some(view) = parts.extensions.get::<SessionView>() {
-            return Ok(Signed { staff: view.staff.clone(), csrf: view.csrf_token.clone() });
+            return Ok(Signed {
+                staff: view.staff.clone(),
+                csrf: view.csrf_token.clone(),
+            });
         }
         let Some(token) = cookie_value(&parts.headers, SESSION_COOKIE) else {
             return Err(Redirect::to("/login").into_response());
         };
         match state.app.session(&token).await {
-            Ok(Some(view)) => Ok(Signed { staff: view.staff, csrf: view.csrf_token }),
+            Ok(Some(view)) => Ok(Signed {
+                staff: view.staff,
+                csrf: view.csrf_token,
+            }),
             Ok(None) => Err(Redirect::to("/login").into_response()),
             Err(error) => Err(crate::pages::error_page(error)),
         }
@@ -99,7 +107,10 @@ impl FromRequestParts<AppState> for ApiStaff {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .filter(|t| !t.is_empty());
         let Some(secret) = bearer else {
@@ -129,7 +140,11 @@ pub(crate) async fn csrf_guard(
     }
     let (mut parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, state.config.body_limit).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "the form is larger than allowed").into_response();
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the form is larger than allowed",
+        )
+            .into_response();
     };
     let sent = form_field(&bytes, CSRF_FIELD);
     let session = match cookie_value(&parts.headers, SESSION_COOKIE) {
@@ -145,22 +160,31 @@ pub(crate) async fn csrf_guard(
     };
     let valid = matches!((&sent, &expected), (Some(s), Some(e)) if same_secret(s, e));
     if !valid {
-        tracing::warn!(path = parts.uri.path(), "form refused: missing or wrong CSRF token");
+        tracing::warn!(
+            path = parts.uri.path(),
+            "form refused: missing or wrong CSRF token"
+        );
         return forbidden_form();
     }
     if let Some(view) = session {
         parts.extensions.insert(view);
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {
-    form_urlencoded_pairs(body).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    form_urlencoded_pairs(body)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 /// The pairs of an `application/x-www-form-urlencoded` body, in order.
 pub(crate) fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 fn forbidden_form() -> Response {
