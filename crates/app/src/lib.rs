@@ -6,6 +6,7 @@
 pub mod auth;
 mod error;
 pub mod patients;
+pub mod scheduling;
 mod secrets;
 pub mod setup;
 

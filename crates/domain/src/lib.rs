@@ -4,6 +4,7 @@
 //! the types below (each `parse` names the field it rejects), and is trusted afterwards.
 
 pub mod appointment;
+pub mod booking;
 pub mod fields;
 pub mod ids;
 pub mod money;

@@ -26,6 +26,10 @@ pub enum Permission {
     ViewPatients,
     /// Create and revoke API tokens and see the list.
     ManageTokens,
+    /// See the schedule: appointments, hours and open slots.
+    ViewSchedule,
+    /// Book, move, cancel and change the status of appointments.
+    ManageAppointments,
 }
 
 impl Role {
@@ -59,7 +63,13 @@ impl Role {
         match permission {
             ViewSetup => true,
             ManageSetup | ManageTokens => matches!(self, Role::Owner | Role::Manager),
-            ViewPatients => true,
+            ViewPatients | ViewSchedule => true,
+            ManageAppointments => {
+                matches!(
+                    self,
+                    Role::Owner | Role::Manager | Role::FrontDesk | Role::Practitioner
+                )
+            }
             ManagePatients => {
                 matches!(
                     self,

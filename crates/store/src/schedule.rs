@@ -35,6 +35,27 @@ pub async fn current_policy(
     row.as_ref().map(policy_from_row).transpose()
 }
 
+/// The policy saved as `version`; version 0 is the defaults every clinic starts with.
+pub async fn policy_version(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+    version: i64,
+) -> Result<Option<BookingPolicy>, StoreError> {
+    if version == 0 {
+        return Ok(Some(BookingPolicy::default()));
+    }
+    let row = sqlx::query(
+        "SELECT version, minimum_notice_minutes, horizon_days, late_cancel_window_minutes, \
+         reschedule_inside_window_is_late, slot_step_minutes FROM booking_policy \
+         WHERE clinic_id = $1 AND version = $2",
+    )
+    .bind(clinic.as_str())
+    .bind(version)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(policy_from_row).transpose()
+}
+
 /// Saves `policy` as the next version and returns that version number. Two writers racing
 /// for the same number collide on the primary key instead of both winning.
 pub async fn insert_policy(

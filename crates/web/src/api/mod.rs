@@ -4,6 +4,7 @@
 //! and reports errors as `{"error": {"code", "message", "fields"}}`.
 
 mod patients;
+mod schedule;
 mod setup;
 mod tokens;
 
@@ -67,6 +68,22 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(patients::get_patient, patients::put_patient))
         .routes(routes!(tokens::list_tokens, tokens::create_token))
         .routes(routes!(tokens::revoke_token))
+        .routes(routes!(schedule::availability))
+        .routes(routes!(schedule::list_appointments, schedule::book))
+        .routes(routes!(schedule::get_appointment))
+        .routes(routes!(schedule::reschedule))
+        .routes(routes!(schedule::cancel))
+        .routes(routes!(schedule::set_status))
+        .routes(routes!(schedule::book_series))
+        .routes(routes!(schedule::get_policy, schedule::put_policy))
+        .routes(routes!(schedule::get_hours))
+        .routes(routes!(schedule::put_hours))
+        .routes(routes!(schedule::list_exceptions, schedule::add_exception))
+        .routes(routes!(schedule::remove_exception))
+        .routes(routes!(schedule::list_closures, schedule::add_closure))
+        .routes(routes!(schedule::remove_closure))
+        .routes(routes!(schedule::list_holidays))
+        .routes(routes!(schedule::put_holiday))
         .split_for_parts();
     let document = Arc::new(document);
     router.route(
