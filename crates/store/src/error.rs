@@ -45,6 +45,19 @@ impl From<sqlx::Error> for StoreError {
             .constraint()
             .map(str::to_owned)
             .unwrap_or_else(|| db.message().to_owned());
+        // PostgreSQL reports an exclusion constraint as 23P01; the SQLite trigger aborts with
+        // a message that starts with `slot_taken`.
+        let exclusion = db.code().is_some_and(|code| code == "23P01");
+        if exclusion || db.message().starts_with("slot_taken") {
+            let what = if detail.contains("room") {
+                "room"
+            } else {
+                "practitioner"
+            };
+            return StoreError::Overlap {
+                what: what.to_owned(),
+            };
+        }
         match db.kind() {
             ErrorKind::UniqueViolation => StoreError::Unique { constraint: detail },
             ErrorKind::ForeignKeyViolation => StoreError::ForeignKey { detail },

@@ -1,3 +1,5 @@
-//! Shared test helpers.
+//! Helpers shared by the integration tests. Each test crate uses only some of them.
+#![allow(dead_code)]
 
+pub mod api;
 pub mod browser;
