@@ -202,7 +202,10 @@ mod tests {
     fn search_terms_fold_like_the_stored_text() {
         // Each group of digits must appear in the stored digits, so a phone typed with
         // spaces still finds the patient.
-        assert_eq!(search_terms("Zoé  (416) 555-0134"), vec!["zoe", "416", "5550134"]);
+        assert_eq!(
+            search_terms("Zoé  (416) 555-0134"),
+            vec!["zoe", "416", "5550134"]
+        );
         assert_eq!(search_terms("ANA@Example.ca"), vec!["ana@example.ca"]);
     }
 }
