@@ -4,7 +4,9 @@
 //! transaction together with its audit event, and returns domain records or an [`AppError`].
 
 pub mod auth;
+pub mod demo;
 mod error;
+// pub mod import;
 pub mod patients;
 pub mod scheduling;
 mod secrets;

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod clinics;
 mod error;
+pub mod imports;
 pub mod patients;
 mod rows;
 pub mod schedule;

@@ -14,6 +14,7 @@ mod locations;
 mod options;
 mod patients;
 mod practitioners;
+mod schedule;
 mod services;
 mod session;
 mod tokens;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(practitioners::routes())
         .merge(services::routes())
         .merge(patients::routes())
+        .merge(schedule::routes())
         .merge(tokens::routes())
         .fallback(errors::not_found)
         .layer(middleware::from_fn_with_state(

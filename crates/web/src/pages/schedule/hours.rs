@@ -1,0 +1,6 @@
+//! Stub.
+use crate::AppState;
+use axum::Router;
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+}
