@@ -10,7 +10,11 @@ use std::time::Duration;
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings;
     match cli.command {
-        Command::Serve => serve(&settings).await,
+        Command::Serve { demo } => serve(&settings, demo).await,
+        Command::Demo { seed } => {
+            let app = App::new(open_store(&settings).await?, Clock::system());
+            create_demo(&app, &settings, seed).await
+        }
         Command::Migrate => {
             open_store(&settings).await?;
             println!("migrations applied");
@@ -69,9 +73,16 @@ fn describe_location(settings: &Settings) -> String {
     }
 }
 
-async fn serve(settings: &Settings) -> anyhow::Result<()> {
+async fn serve(settings: &Settings, demo: bool) -> anyhow::Result<()> {
     let store = open_store(settings).await?;
     let app = App::new(store.clone(), Clock::system());
+    if demo {
+        if app.needs_first_setup().await.map_err(explain)? {
+            create_demo(&app, settings, DEMO_SEED).await?;
+        } else {
+            tracing::info!("--demo: the database already holds a clinic, so it is served as it is");
+        }
+    }
     let public_url = settings.public_url();
     let config = WebConfig {
         secure_cookies: public_url.starts_with("https://"),
@@ -90,6 +101,42 @@ async fn serve(settings: &Settings) -> anyhow::Result<()> {
     cleanup.abort();
     store.close().await;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// The seed `knead serve --demo` invents its clinic from.
+const DEMO_SEED: u64 = 2026;
+
+/// Fills the empty database with the demo clinic and prints what was made and the owner's
+/// sign-in, which is shown only this once.
+async fn create_demo(app: &App, settings: &Settings, seed: u64) -> anyhow::Result<()> {
+    eprintln!("creating the demo clinic (this takes a little while)...");
+    let demo = app.create_demo_clinic(seed).await.map_err(explain)?;
+    println!("demo clinic '{}' created:", demo.clinic_name);
+    println!(
+        "  {} locations, {} rooms, {} therapists, {} services, {} patients",
+        demo.locations, demo.rooms, demo.practitioners, demo.services, demo.patients
+    );
+    let past: Vec<String> = demo
+        .past
+        .iter()
+        .map(|(status, n)| format!("{n} {}", status.as_str()))
+        .collect();
+    println!(
+        "  {} past appointments ({}), {} upcoming, {} upcoming cancelled, {} recurring series",
+        demo.past_total(),
+        past.join(", "),
+        demo.upcoming,
+        demo.upcoming_cancelled,
+        demo.series
+    );
+    println!(
+        "sign in at {}/login as the clinic's owner:",
+        settings.public_url()
+    );
+    println!("  email: {}", demo.owner_email);
+    println!("  password: {}", demo.owner_password);
+    println!("the password is shown only now; it is stored hashed");
     Ok(())
 }
 

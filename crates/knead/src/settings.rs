@@ -70,7 +70,17 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve Knead over HTTP (applies pending migrations first).
-    Serve,
+    Serve {
+        /// On an empty database, first fill it with the demo clinic and print its sign-in.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Fill an empty database with an invented demo clinic and print its owner's sign-in.
+    Demo {
+        /// The same seed invents the same clinic (apart from ids and the password).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Manage clinics on a host that serves several.
