@@ -3,3 +3,4 @@
 
 pub mod api;
 pub mod browser;
+pub mod pages;
