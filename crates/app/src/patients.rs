@@ -10,7 +10,7 @@ use serde_json::json;
 
 /// What the search box matches: names folded to plain lower-case words, the email, and the
 /// phone's digits.
-fn search_text(p: &PatientFields) -> String {
+pub(crate) fn search_text(p: &PatientFields) -> String {
     let names = [
         Some(&p.legal_first_name),
         Some(&p.legal_last_name),

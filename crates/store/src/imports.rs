@@ -1,9 +1,11 @@
 //! What calendar imports remember: which event occurrences were already brought in for a
 //! practitioner, and the patients an import may match against. Scoped by clinic.
 
+use crate::appointments::{self, AppointmentRow};
 use crate::rows::{opt_text, text};
 use crate::{Conn, StoreError};
 use knead_domain::ids::{ClinicId, PatientId, PractitionerId};
+use sqlx::Connection;
 use std::collections::HashSet;
 
 /// One imported occurrence: the event's UID and its original start, and what it became.
@@ -42,6 +44,25 @@ pub async fn insert(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Inserts an appointment inside a savepoint, so that a refused overlap
+/// ([`StoreError::Overlap`]) leaves the surrounding transaction usable: PostgreSQL aborts a
+/// whole transaction at its first error, and an import goes on past a taken time.
+pub async fn insert_appointment(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+    row: &AppointmentRow,
+    now: i64,
+) -> Result<(), StoreError> {
+    let mut savepoint = conn.begin().await?;
+    match appointments::insert(&mut savepoint, clinic, row, now).await {
+        Ok(()) => Ok(savepoint.commit().await?),
+        Err(error) => {
+            savepoint.rollback().await?;
+            Err(error)
+        }
+    }
 }
 
 /// The `(uid, occurrence)` pairs already imported for one practitioner.
