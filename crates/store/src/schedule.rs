@@ -84,6 +84,52 @@ pub async fn insert_policy(
     Ok(version)
 }
 
+/// A saved policy version with when it was saved and who saved it, as its audit event says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyVersionRow {
+    pub policy: BookingPolicy,
+    pub created_at: i64,
+    /// `user`, `api_token`, `cli`, ... (`None` when no audit event names the version).
+    pub actor_kind: Option<String>,
+    /// The staff member's name, or the name of the API token that saved it.
+    pub actor_name: Option<String>,
+}
+
+/// The clinic's saved policy versions, newest first, at most `limit` of them.
+pub async fn policy_history(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+    limit: i64,
+) -> Result<Vec<PolicyVersionRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT p.version, p.minimum_notice_minutes, p.horizon_days, \
+         p.late_cancel_window_minutes, p.reschedule_inside_window_is_late, p.slot_step_minutes, \
+         p.created_at, a.actor_kind, COALESCE(u.name, t.name) AS actor_name \
+         FROM booking_policy p \
+         LEFT JOIN audit_event a ON a.clinic_id = p.clinic_id AND a.entity = 'booking_policy' \
+         AND a.action = 'booking_policy.saved' AND a.entity_id = CAST(p.version AS TEXT) \
+         LEFT JOIN app_user u ON a.actor_kind = 'user' AND u.clinic_id = p.clinic_id \
+         AND u.id = a.actor_id \
+         LEFT JOIN api_token t ON a.actor_kind = 'api_token' AND t.clinic_id = p.clinic_id \
+         AND t.id = a.actor_id \
+         WHERE p.clinic_id = $1 ORDER BY p.version DESC LIMIT $2",
+    )
+    .bind(clinic.as_str())
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(PolicyVersionRow {
+                policy: policy_from_row(row)?,
+                created_at: int(row, "created_at")?,
+                actor_kind: opt_text(row, "actor_kind")?,
+                actor_name: opt_text(row, "actor_name")?,
+            })
+        })
+        .collect()
+}
+
 /// One block of weekly hours as stored: ISO weekday (1 = Monday) and `HH:MM` times.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HoursRow {

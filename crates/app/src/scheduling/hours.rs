@@ -9,7 +9,9 @@ use knead_domain::booking::{
 use knead_domain::ids::{LocationId, PractitionerId};
 use knead_domain::schedule::{self, WeeklyBlock};
 use knead_domain::values::{self, Province};
-use knead_store::schedule::{self as store, ClosureRow, ExceptionRow, HolidayChange, HoursRow};
+use knead_store::schedule::{
+    self as store, ClosureRow, ExceptionRow, HolidayChange, HoursRow, PolicyVersionRow,
+};
 use knead_store::{StoreError, setup as setup_store};
 use serde::Serialize;
 use serde_json::json;
@@ -59,6 +61,33 @@ pub struct HolidayView {
     pub closed: bool,
     /// `computed` from the province's rules, or `clinic` when the clinic added or changed it.
     pub source: &'static str,
+}
+
+/// A saved version of the booking policy: when, and by whom.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyVersion {
+    pub policy: BookingPolicy,
+    /// Epoch seconds.
+    pub saved_at: i64,
+    /// Who saved it, in words: a staff member's name, "API token Robot", "the command line".
+    pub saved_by: String,
+}
+
+impl PolicyVersion {
+    fn from_row(row: PolicyVersionRow) -> PolicyVersion {
+        let saved_by = match (row.actor_kind.as_deref(), row.actor_name) {
+            (Some("user"), Some(name)) => name,
+            (Some("api_token"), Some(name)) => format!("API token {name}"),
+            (Some("cli"), _) => "the command line".to_owned(),
+            (Some("setup"), _) => "the clinic's set-up".to_owned(),
+            _ => "someone no longer known".to_owned(),
+        };
+        PolicyVersion {
+            policy: row.policy,
+            saved_at: row.created_at,
+            saved_by,
+        }
+    }
 }
 
 fn hhmm(time: jiff::civil::Time) -> String {
@@ -133,6 +162,19 @@ impl App {
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(clinic_id = %staff.clinic_id, version = policy.version, "booking policy saved");
         Ok(policy)
+    }
+
+    /// The saved policy versions, newest first, at most `limit` of them. Version 0 (the
+    /// defaults) is never saved, so a clinic that never changed its rules has none.
+    pub async fn booking_policy_history(
+        &self,
+        staff: &Staff,
+        limit: i64,
+    ) -> Result<Vec<PolicyVersion>, AppError> {
+        staff.require(Permission::ViewSchedule)?;
+        let mut conn = self.store.read().await?;
+        let rows = store::policy_history(&mut conn, &staff.clinic_id, limit).await?;
+        Ok(rows.into_iter().map(PolicyVersion::from_row).collect())
     }
 
     /// Weekly hours of one practitioner, per location.
@@ -460,6 +502,38 @@ impl App {
             &staff.actor(),
             "holiday.changed",
             entity,
+            detail,
+            now,
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    /// Undoes the clinic's change to `day`'s holiday in `province`: an added closed day goes,
+    /// a computed holiday the clinic opened on closes again.
+    pub async fn undo_holiday_change(
+        &self,
+        staff: &Staff,
+        province: &str,
+        day: &str,
+    ) -> Result<(), AppError> {
+        staff.require(Permission::ManageSetup)?;
+        let province = Province::parse(province).map_err(|e| AppError::invalid("province", e.0))?;
+        let day = booking::date(day).map_err(|e| AppError::invalid("date", e.0))?;
+        let day = day.to_string();
+        let now = self.clock.epoch();
+        let mut tx = self.store.write().await?;
+        if !store::delete_holiday_change(&mut tx, &staff.clinic_id, province.code(), &day).await? {
+            return Err(AppError::NotFound);
+        }
+        let detail = json!({ "province": province.code(), "date": day });
+        record(
+            &mut tx,
+            &staff.clinic_id,
+            &staff.actor(),
+            "holiday.change_undone",
+            ("holiday", day.as_str()),
             detail,
             now,
         )

@@ -3,12 +3,14 @@
 
 mod appointments;
 mod availability;
+mod history;
 mod hours;
 mod series;
 
 pub use appointments::AppointmentQuery;
 pub use availability::{AvailabilityQuery, OpenSlot};
-pub use hours::{ClosureView, ExceptionView, HolidayView, HoursView};
+pub use history::{AppointmentChange, CancellationTerms};
+pub use hours::{ClosureView, ExceptionView, HolidayView, HoursView, PolicyVersion};
 pub use series::{PlannedOccurrence, SeriesInput, SeriesMode, SeriesOutcome};
 
 use crate::AppError;

@@ -12,10 +12,12 @@ mod calendar;
 mod closures;
 mod exceptions;
 mod grid;
+mod history;
 mod holidays;
 mod hours;
 mod load;
 mod policy;
+mod setup_span;
 mod time;
 
 use super::view::{Chrome, Section, chrome};
@@ -107,6 +109,18 @@ pub(super) fn status_look(status: Status) -> (&'static str, &'static str) {
         Status::Cancelled => ("cancelled", "Cancelled"),
         Status::LateCancelled => ("late-cancelled", "Late cancellation"),
         Status::NoShow => ("no-show", "No-show"),
+    }
+}
+
+/// The mark shown with a status's words, so status never rests on colour alone.
+pub(crate) fn status_icon(class: &str) -> &'static str {
+    match class {
+        "booked" => "○",
+        "arrived" => "●",
+        "completed" => "✓",
+        "no-show" => "✗",
+        "cancelled" | "late-cancelled" => "⊘",
+        _ => "•",
     }
 }
 

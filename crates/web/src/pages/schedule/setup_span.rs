@@ -1,0 +1,262 @@
+//! What the time-off and closure pages share: a span typed as a first and last date with
+//! optional clock times, read back as the local `start` and `end` the use cases take; the
+//! span shown in words; the upcoming or past window a list covers; and the choices of
+//! practitioners and locations their forms offer.
+
+use super::time::{add_days, long_date, today};
+use crate::pages::form::{Choice, Form};
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::TimeZone;
+use knead_app::AppError;
+use knead_domain::FieldErrors;
+use knead_domain::booking;
+use knead_domain::setup::{Location, Practitioner};
+
+/// How far a list of upcoming (or past) spans reaches from today.
+// Known shortcoming: spans more than three years away are not listed; a paged list would
+// remove this limit.
+const LIST_YEARS: i64 = 3;
+
+/// The span fields' labels, for the forms that include them.
+pub(super) const SPAN_LABELS: [(&str, &str); 4] = [
+    ("start", "First day"),
+    ("start_time", "Starting at"),
+    ("end", "Last day"),
+    ("end_time", "Ending at"),
+];
+
+/// The local `start` and `end` the use cases read, from the four span fields: a blank time
+/// means the whole day (from its midnight, or to the next), a blank last day the first day.
+/// A time that is not a clock time is refused here, beside its own field.
+pub(super) fn span_input(form: &Form) -> Result<(Option<String>, Option<String>), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let start_time = clock(form, "start_time", &mut errors);
+    let end_time = clock(form, "end_time", &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let first = form.value("start").trim().to_owned();
+    let last = match form.value("end").trim() {
+        "" => first.clone(),
+        typed => typed.to_owned(),
+    };
+    let join = |day: String, time: Option<String>| match time {
+        Some(time) if !day.is_empty() => format!("{day}T{time}"),
+        _ => day,
+    };
+    Ok((Some(join(first, start_time)), Some(join(last, end_time))))
+}
+
+/// The clock time in field `name`, `HH:MM`, or `None` when blank.
+fn clock(form: &Form, name: &str, errors: &mut FieldErrors) -> Option<String> {
+    let raw = form.value(name).trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let time = errors.check(name, booking::clock_time(raw))?;
+    Some(time.strftime("%H:%M").to_string())
+}
+
+/// A stored local span in words: "Thursday 24 December 2026, 12:00 to 17:00", or whole days.
+pub(super) fn span_text(start: &str, end: &str) -> String {
+    let (Ok(start), Ok(end)) = (start.parse::<DateTime>(), end.parse::<DateTime>()) else {
+        return format!("{start} to {end}");
+    };
+    let midnight = Time::midnight();
+    let hm = |at: DateTime| at.strftime("%H:%M").to_string();
+    if start.time() == midnight && end.time() == midnight {
+        let last = add_days(end.date(), -1);
+        if last <= start.date() {
+            return format!("{}, all day", long_date(start.date()));
+        }
+        return format!(
+            "{} to {}, whole days",
+            long_date(start.date()),
+            long_date(last)
+        );
+    }
+    if start.date() == end.date() {
+        return format!("{}, {} to {}", long_date(start.date()), hm(start), hm(end));
+    }
+    let end_text = if end.time() == midnight {
+        format!("the end of {}", long_date(add_days(end.date(), -1)))
+    } else {
+        format!("{} {}", long_date(end.date()), hm(end))
+    };
+    format!("{} {} to {end_text}", long_date(start.date()), hm(start))
+}
+
+/// Which spans a list shows: those still to come (today included) or those already over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum When {
+    Upcoming,
+    Past,
+}
+
+impl When {
+    /// The list a query string asks for: `past`, else the upcoming one.
+    pub fn from_query(raw: Option<&str>) -> When {
+        match raw {
+            Some("past") => When::Past,
+            _ => When::Upcoming,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            When::Upcoming => "upcoming",
+            When::Past => "past",
+        }
+    }
+
+    /// The local dates to ask the application for.
+    pub fn dates(self, today: Date) -> (Date, Date) {
+        let reach = LIST_YEARS * 366;
+        match self {
+            When::Upcoming => (today, add_days(today, reach)),
+            When::Past => (add_days(today, -reach), add_days(today, -1)),
+        }
+    }
+
+    /// Whether a span ending at local `end` belongs to this list.
+    pub fn keeps(self, end: &str, today: Date) -> bool {
+        let midnight = booking::local_text(today.to_datetime(Time::midnight()));
+        match self {
+            When::Upcoming => end > midnight.as_str(),
+            When::Past => end <= midnight.as_str(),
+        }
+    }
+}
+
+/// Today on the clock of `location`, or of UTC when the clinic has no location yet.
+pub(super) fn today_at(now: Timestamp, location: Option<&Location>) -> Result<Date, AppError> {
+    let tz = match location {
+        Some(location) => super::time::zone(location)?,
+        None => TimeZone::UTC,
+    };
+    Ok(today(now, &tz))
+}
+
+/// The clinic's zones named for people: one name when every location shares it.
+pub(super) fn zones_text(locations: &[Location]) -> String {
+    let mut zones: Vec<&str> = locations
+        .iter()
+        .map(|l| l.fields.time_zone.as_str())
+        .collect();
+    zones.sort_unstable();
+    zones.dedup();
+    match zones.as_slice() {
+        [] => "the location's clock".to_owned(),
+        [one] => format!("{} clock times", super::time::zone_text(one)),
+        _ => "each location's own clock times".to_owned(),
+    }
+}
+
+/// Practitioners as select options, inactive ones marked.
+pub(super) fn practitioner_choices(all: &[Practitioner], current: &str) -> Vec<Choice> {
+    all.iter()
+        .map(|p| {
+            let suffix = if p.fields.active { "" } else { " (inactive)" };
+            Choice {
+                value: p.id.to_string(),
+                label: format!("{}{suffix}", p.fields.name),
+                selected: p.id.as_str() == current,
+            }
+        })
+        .collect()
+}
+
+/// Locations as select options, inactive ones marked.
+pub(super) fn location_choices(locations: &[Location], current: &str) -> Vec<Choice> {
+    locations
+        .iter()
+        .map(|l| {
+            let suffix = if l.fields.active { "" } else { " (inactive)" };
+            Choice {
+                value: l.id.to_string(),
+                label: format!("{}{suffix}", l.fields.name),
+                selected: l.id.as_str() == current,
+            }
+        })
+        .collect()
+}
+
+/// The address of a list page with its filters and what to add.
+pub(super) fn list_href(path: &str, params: &[(&str, &str)]) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params.iter().filter(|(_, v)| !v.is_empty()))
+        .finish();
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pages::form::Labels;
+
+    const LABELS: Labels = &SPAN_LABELS;
+
+    fn form(pairs: &[(&str, &str)]) -> Form {
+        pairs.iter().fold(Form::new(LABELS), |form, (name, value)| {
+            form.with(name, value)
+        })
+    }
+
+    #[test]
+    fn a_day_without_times_is_the_whole_day() {
+        let typed = form(&[("start", "2026-12-24"), ("end", "")]);
+
+        let (start, end) = span_input(&typed).unwrap();
+
+        assert_eq!(start.as_deref(), Some("2026-12-24"));
+        assert_eq!(end.as_deref(), Some("2026-12-24"));
+    }
+
+    #[test]
+    fn times_join_their_dates() {
+        let typed = form(&[
+            ("start", "2026-12-24"),
+            ("start_time", "12:00"),
+            ("end_time", "17:30"),
+        ]);
+
+        let (start, end) = span_input(&typed).unwrap();
+
+        assert_eq!(start.as_deref(), Some("2026-12-24T12:00"));
+        assert_eq!(end.as_deref(), Some("2026-12-24T17:30"));
+    }
+
+    #[test]
+    fn a_time_that_is_not_a_clock_time_is_refused_beside_it() {
+        let typed = form(&[("start", "2026-12-24"), ("end_time", "5pm")]);
+
+        let errors = span_input(&typed).unwrap_err();
+
+        assert!(errors.get("end_time").unwrap().contains("'5pm'"));
+    }
+
+    #[test]
+    fn spans_read_as_days_or_clock_times() {
+        assert_eq!(
+            span_text("2026-12-24T00:00", "2026-12-25T00:00"),
+            "Thursday 24 December 2026, all day"
+        );
+        assert_eq!(
+            span_text("2026-12-24T00:00", "2026-12-27T00:00"),
+            "Thursday 24 December 2026 to Saturday 26 December 2026, whole days"
+        );
+        assert_eq!(
+            span_text("2026-12-24T12:00", "2026-12-24T17:00"),
+            "Thursday 24 December 2026, 12:00 to 17:00"
+        );
+        assert_eq!(
+            span_text("2026-12-24T12:00", "2026-12-26T00:00"),
+            "Thursday 24 December 2026 12:00 to the end of Friday 25 December 2026"
+        );
+    }
+}

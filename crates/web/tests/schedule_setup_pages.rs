@@ -1,0 +1,346 @@
+//! The setup pages behind the schedule, driven in process as a browser would: weekly hours,
+//! time off and extra shifts, closures, holidays and the booking rules. Each test checks what
+//! the page shows, what it refuses and that a refusal writes nothing, and that what is saved
+//! really changes the open slots or the policy a new booking records. Both backends.
+//!
+//! "Now" is Thursday 3 December 2026, 10:00 in Toronto (see `test_app`).
+
+use axum::http::StatusCode;
+use knead_app::auth::OwnerSignup;
+use knead_app::scheduling::AvailabilityQuery;
+use knead_app::{App, Staff};
+use knead_domain::appointment::Source;
+use knead_domain::booking::BookingInput;
+use knead_domain::ids::{LocationId, PractitionerId};
+use knead_domain::setup::{LocationInput, PatientInput, PractitionerInput, ServiceInput};
+use knead_testkit::{TestDb, on_both_backends};
+use support::pages::*;
+
+mod support;
+
+/// A clinic with one Toronto location, one practitioner working there (no hours yet) and a
+/// 60-minute service, its owner signed in on the browser.
+struct Clinic {
+    app: App,
+    browser: Browser,
+    staff: Staff,
+    location: String,
+    practitioner: String,
+    service: String,
+}
+
+async fn clinic(db: &TestDb) -> Clinic {
+    let (app, mut browser) = signed_in_owner(db).await;
+    let location = add_location(&mut browser, "Annex").await;
+    let staff = app
+        .sign_in(OWNER_EMAIL, PASSWORD, "127.0.0.1")
+        .await
+        .unwrap()
+        .staff;
+    let practitioner = PractitionerInput {
+        name: Some("Léa Tremblay".into()),
+        location_ids: vec![location.clone()],
+        ..PractitionerInput::default()
+    };
+    let practitioner = app
+        .create_practitioner(&staff, &practitioner)
+        .await
+        .unwrap();
+    let service = ServiceInput {
+        name: Some("Massage 60".into()),
+        duration_minutes: Some("60".into()),
+        price: Some("120".into()),
+        tax_code: Some("exempt".into()),
+        ..ServiceInput::default()
+    };
+    let service = app.create_service(&staff, &service).await.unwrap();
+    Clinic {
+        app,
+        browser,
+        staff,
+        location,
+        practitioner: practitioner.id.to_string(),
+        service: service.id.to_string(),
+    }
+}
+
+impl Clinic {
+    /// The open slots' starts on one local date, as RFC 3339 with the location's offset.
+    async fn slots(&self, date: &str) -> Vec<String> {
+        let query = AvailabilityQuery {
+            service_id: Some(self.service.clone()),
+            location_id: Some(self.location.clone()),
+            practitioner_id: None,
+            from: Some(date.into()),
+            to: Some(date.into()),
+        };
+        let slots = self.app.availability(&self.staff, &query).await.unwrap();
+        slots.into_iter().map(|s| s.start_text).collect()
+    }
+
+    /// The stored weekly hours at the location, as `weekday start-end`.
+    async fn stored_hours(&self) -> Vec<String> {
+        let id = PractitionerId::from_string(self.practitioner.clone());
+        let hours = self.app.hours(&self.staff, &id).await.unwrap();
+        hours
+            .iter()
+            .filter(|h| h.location_id == self.location)
+            .flat_map(|h| &h.blocks)
+            .map(|b| format!("{} {}-{}", b.weekday, b.start, b.end))
+            .collect()
+    }
+
+    fn hours_path(&self) -> String {
+        format!(
+            "/schedule/hours?practitioner={}&location={}",
+            self.practitioner, self.location
+        )
+    }
+
+    /// Posts the hours form with `rows` (`monday[0].start`, ...) for the location.
+    async fn post_hours(&mut self, location: &str, rows: &[(&str, &str)]) -> Reply {
+        let path = self.hours_path();
+        self.browser.get(&path).await;
+        let mut fields = vec![
+            ("practitioner_id", self.practitioner.as_str()),
+            ("location_id", location),
+            ("rows", "3"),
+            ("action", "save"),
+        ];
+        fields.extend_from_slice(rows);
+        self.browser.post("/schedule/hours", &fields).await
+    }
+
+    /// Weekdays 09:00-12:00 and 13:00-17:00.
+    async fn weekday_hours(&mut self) {
+        let mut rows = Vec::new();
+        for day in ["monday", "tuesday", "wednesday", "thursday", "friday"] {
+            rows.push((format!("{day}[0].start"), "09:00"));
+            rows.push((format!("{day}[0].end"), "12:00"));
+            rows.push((format!("{day}[1].start"), "13:00"));
+            rows.push((format!("{day}[1].end"), "17:00"));
+        }
+        let rows: Vec<(&str, &str)> = rows.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let location = self.location.clone();
+        let reply = self.post_hours(&location, &rows).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    }
+}
+
+/// Another clinic with its own location and practitioner.
+async fn second_clinic(app: &App) -> (Staff, LocationId, PractitionerId) {
+    let (_, secret) = app.create_clinic("Harbour Wellness").await.unwrap();
+    let signup = OwnerSignup {
+        owner_name: "Sam Roy".into(),
+        email: "sam@harbour.example".into(),
+        password: PASSWORD.into(),
+        ..OwnerSignup::default()
+    };
+    let owner = app.finish_setup(&secret, &signup).await.unwrap().staff;
+    let location = LocationInput {
+        name: Some("Harbour".into()),
+        province: Some("NS".into()),
+        time_zone: Some("America/Halifax".into()),
+        ..LocationInput::default()
+    };
+    let location = app.create_location(&owner, &location).await.unwrap();
+    let practitioner = PractitionerInput {
+        name: Some("Ines Haddad".into()),
+        location_ids: vec![location.id.to_string()],
+        ..PractitionerInput::default()
+    };
+    let practitioner = app
+        .create_practitioner(&owner, &practitioner)
+        .await
+        .unwrap();
+    (owner, location.id, practitioner.id)
+}
+
+// Weekly hours
+
+async fn weekly_hours_saved_on_the_page_show_again_and_open_slots(db: TestDb) {
+    let mut c = clinic(&db).await;
+    let before = c.slots("2026-12-07").await;
+    let page = c.browser.get("/schedule/hours").await;
+
+    c.weekday_hours().await;
+    let shown = c
+        .browser
+        .get(&format!("{}&saved=hours", c.hours_path()))
+        .await;
+    let after = c.slots("2026-12-07").await;
+
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(text_of(&page.body).contains("Times are America/Toronto (Eastern) clock times"));
+    assert!(before.is_empty(), "{before:?}");
+    assert!(text_of(&shown.body).contains("Weekly hours saved for Léa Tremblay at Annex."));
+    assert!(
+        shown
+            .body
+            .contains(r#"name="monday[1].start" type="time" value="13:00""#)
+    );
+    assert!(text_of(&shown.body).contains("Monday 7 hours"));
+    assert_eq!(after.first().unwrap(), "2026-12-07T09:00:00-05:00");
+    assert!(after.contains(&"2026-12-07T11:00:00-05:00".to_owned()));
+    assert!(
+        !after.contains(&"2026-12-07T11:30:00-05:00".to_owned()),
+        "lunch: {after:?}"
+    );
+    assert!(after.contains(&"2026-12-07T13:00:00-05:00".to_owned()));
+    assert_eq!(after.last().unwrap(), "2026-12-07T16:00:00-05:00");
+}
+
+async fn overlapping_and_backwards_rows_are_refused_beside_them_and_nothing_is_saved(db: TestDb) {
+    let mut c = clinic(&db).await;
+    c.weekday_hours().await;
+    let stored = c.stored_hours().await;
+    let location = c.location.clone();
+
+    let reply = c
+        .post_hours(
+            &location,
+            &[
+                ("tuesday[0].start", "09:00"),
+                ("tuesday[0].end", "13:00"),
+                ("tuesday[1].start", "12:00"),
+                ("tuesday[1].end", "17:00"),
+                ("wednesday[2].start", "15:00"),
+                ("wednesday[2].end", "10:00"),
+            ],
+        )
+        .await;
+
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        message_beside(&reply.body, "field-tuesday[1].start"),
+        "Error: Tuesday, row 2 start overlaps Tuesday, row 1"
+    );
+    assert_eq!(
+        message_beside(&reply.body, "field-wednesday[2].end"),
+        "Error: Wednesday, row 3 end must be after the start"
+    );
+    assert!(text_of(&reply.body).contains("Nothing was saved."));
+    assert!(
+        reply
+            .body
+            .contains(r#"name="tuesday[1].end" type="time" value="17:00""#)
+    );
+    assert_eq!(c.stored_hours().await, stored);
+}
+
+async fn hours_at_a_location_the_practitioner_does_not_work_at_are_refused(db: TestDb) {
+    let mut c = clinic(&db).await;
+    c.weekday_hours().await;
+    let stored = c.stored_hours().await;
+    let downtown = add_location(&mut c.browser, "Downtown").await;
+
+    let reply = c
+        .post_hours(
+            &downtown,
+            &[("monday[0].start", "08:00"), ("monday[0].end", "20:00")],
+        )
+        .await;
+    let asked = c
+        .browser
+        .get(&format!(
+            "/schedule/hours?practitioner={}&location={downtown}",
+            c.practitioner
+        ))
+        .await;
+
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        message_beside(&reply.body, "pick-location"),
+        "Error: Location is not one of this practitioner's locations"
+    );
+    assert_eq!(
+        message_beside(&asked.body, "pick-location"),
+        "Error: Location is not one of this practitioner's locations"
+    );
+    assert!(!asked.body.contains("Save weekly hours"));
+    assert_eq!(c.stored_hours().await, stored);
+}
+
+async fn adding_rows_keeps_what_was_typed_and_saves_nothing(db: TestDb) {
+    let mut c = clinic(&db).await;
+    let path = c.hours_path();
+    c.browser.get(&path).await;
+    let fields = [
+        ("practitioner_id", c.practitioner.as_str()),
+        ("location_id", c.location.as_str()),
+        ("rows", "2"),
+        ("action", "more_rows"),
+        ("saturday[0].start", "10:00"),
+        ("saturday[0].end", "14:00"),
+    ];
+
+    let reply = c.browser.post("/schedule/hours", &fields).await;
+
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply
+            .body
+            .contains(r#"name="saturday[0].end" type="time" value="14:00""#)
+    );
+    assert!(reply.body.contains(r#"name="sunday[2].start""#));
+    assert!(!reply.body.contains(r#"name="sunday[3].start""#));
+    assert!(c.stored_hours().await.is_empty());
+}
+
+// Shared: signed-out visitors and other clinics
+
+async fn every_setup_page_sends_a_signed_out_visitor_to_sign_in(db: TestDb) {
+    let c = clinic(&db).await;
+    let mut stranger = Browser::new(&c.app);
+    let pages = ["/schedule/hours"];
+
+    for page in pages {
+        let reply = stranger.get(page).await;
+
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{page}");
+        assert_eq!(reply.location(), "/login", "{page}");
+    }
+}
+
+async fn another_clinics_practitioner_and_location_are_not_found(db: TestDb) {
+    let mut c = clinic(&db).await;
+    let (other, location, practitioner) = second_clinic(&c.app).await;
+
+    let their_practitioner = c
+        .browser
+        .get(&format!("/schedule/hours?practitioner={practitioner}"))
+        .await;
+    let their_location = c
+        .browser
+        .get(&format!(
+            "/schedule/hours?practitioner={}&location={location}",
+            c.practitioner
+        ))
+        .await;
+    let path = c.hours_path();
+    c.browser.get(&path).await;
+    let fields = [
+        ("practitioner_id", practitioner.as_str()),
+        ("location_id", location.as_str()),
+        ("action", "save"),
+        ("monday[0].start", "09:00"),
+        ("monday[0].end", "17:00"),
+    ];
+    let their_hours = c.browser.post("/schedule/hours", &fields).await;
+
+    assert_eq!(their_practitioner.status, StatusCode::NOT_FOUND);
+    assert!(!their_practitioner.body.contains("Ines"));
+    assert_eq!(their_location.status, StatusCode::NOT_FOUND);
+    assert_eq!(their_hours.status, StatusCode::NOT_FOUND);
+    let untouched = c.app.hours(&other, &practitioner).await.unwrap();
+    assert!(untouched.iter().all(|h| h.blocks.is_empty()));
+}
+
+on_both_backends!(
+    weekly_hours_saved_on_the_page_show_again_and_open_slots,
+    overlapping_and_backwards_rows_are_refused_beside_them_and_nothing_is_saved,
+    hours_at_a_location_the_practitioner_does_not_work_at_are_refused,
+    adding_rows_keeps_what_was_typed_and_saves_nothing,
+    every_setup_page_sends_a_signed_out_visitor_to_sign_in,
+    another_clinics_practitioner_and_location_are_not_found,
+);
