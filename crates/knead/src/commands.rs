@@ -1,10 +1,13 @@
 //! What each subcommand does: open the store, call the application, print the outcome.
 
-use crate::settings::{Cli, ClinicCommand, Command, Settings, TokenCommand};
+use crate::progress::TerminalBar;
+use crate::settings::{Cli, ClinicCommand, Command, ImportCommand, Settings, TokenCommand};
 use anyhow::{Context, bail};
+use knead_app::import::IcsImport;
 use knead_app::{App, AppError, Clock, Store};
 use knead_domain::Role;
 use knead_web::WebConfig;
+use std::path::Path;
 use std::time::Duration;
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -24,6 +27,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Clinic(ClinicCommand::List) => list_clinics(&settings).await,
         Command::Token(TokenCommand::Create { role, name, clinic }) => {
             create_token(&settings, &role, &name, clinic.as_deref()).await
+        }
+        Command::Import(ImportCommand::Ics {
+            practitioner,
+            location,
+            service,
+            dry_run,
+            clinic,
+            file,
+        }) => {
+            let options = IcsOptions {
+                practitioner: &practitioner,
+                location: location.as_deref(),
+                service: service.as_deref(),
+                dry_run,
+                clinic: clinic.as_deref(),
+            };
+            import_ics(&settings, &options, &file).await
         }
     }
 }
@@ -221,6 +241,46 @@ async fn create_token(
         clinic.slug
     );
     println!("{secret}");
+    Ok(())
+}
+
+/// The flags of `knead import ics`.
+struct IcsOptions<'a> {
+    practitioner: &'a str,
+    location: Option<&'a str>,
+    service: Option<&'a str>,
+    dry_run: bool,
+    clinic: Option<&'a str>,
+}
+
+/// Imports a calendar file and prints the report. The report may name patients: it goes to
+/// the terminal of the clinic's own operator, never to the log.
+async fn import_ics(
+    settings: &Settings,
+    options: &IcsOptions<'_>,
+    file: &Path,
+) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file)
+        .with_context(|| format!("cannot read the calendar file {}", file.display()))?;
+    let file_name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let input = IcsImport {
+        practitioner_id: options.practitioner,
+        location_id: options.location,
+        service_id: options.service,
+        file_name: &file_name,
+        bytes: &bytes,
+        dry_run: options.dry_run,
+    };
+    let app = App::new(open_store(settings).await?, Clock::system());
+    let bar = TerminalBar::on_stderr();
+    let report = app
+        .import_ics_from_cli(options.clinic, &input, &bar)
+        .await
+        .map_err(explain)?;
+    print!("{report}");
     Ok(())
 }
 

@@ -1,9 +1,11 @@
-//! `knead`: serve the clinic, apply migrations, and manage clinics and API tokens.
+//! `knead`: serve the clinic, apply migrations, fill a demo clinic, manage clinics and API
+//! tokens, and import a practitioner's calendar.
 //!
 //! Every subcommand reads the same settings (flags with `KNEAD_*` environment twins), opens
 //! the same database and calls the same application layer as the web pages.
 
 mod commands;
+mod progress;
 mod settings;
 
 use clap::Parser;

@@ -89,6 +89,35 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Bring existing data into Knead.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import a practitioner's calendar (.ics) from now to the end of the booking horizon:
+    /// appointments for events naming one person, blocked time for the rest. Importing the
+    /// same file again adds nothing.
+    Ics {
+        /// The practitioner whose calendar this is (their id).
+        #[arg(long)]
+        practitioner: String,
+        /// The location of the appointments; needed when the practitioner works at several.
+        #[arg(long)]
+        location: Option<String>,
+        /// The service of every appointment; by default the one whose duration matches.
+        #[arg(long)]
+        service: Option<String>,
+        /// Show what would be imported and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The clinic's slug; needed only when the host serves several clinics.
+        #[arg(long)]
+        clinic: Option<String>,
+        /// The .ics file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -183,6 +212,34 @@ mod tests {
         let cli = parse(&["knead", "migrate", "--database", "sqlite:///tmp/x.db"]);
 
         assert_eq!(cli.settings.database_url(), "sqlite:///tmp/x.db?mode=rwc");
+    }
+
+    #[test]
+    fn import_ics_takes_its_options_and_the_file() {
+        let cli = parse(&[
+            "knead",
+            "import",
+            "ics",
+            "--practitioner",
+            "p1",
+            "--dry-run",
+            "cal.ics",
+        ]);
+
+        let Command::Import(ImportCommand::Ics {
+            practitioner,
+            dry_run,
+            file,
+            location,
+            ..
+        }) = cli.command
+        else {
+            panic!("not an import: {:?}", cli.command);
+        };
+        assert_eq!(practitioner, "p1");
+        assert!(dry_run);
+        assert_eq!(file, PathBuf::from("cal.ics"));
+        assert_eq!(location, None);
     }
 
     #[test]

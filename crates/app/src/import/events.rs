@@ -98,7 +98,12 @@ pub(crate) fn read_all<'f>(
     progress: &dyn Progress,
 ) -> Result<(Vec<Event>, Vec<String>), FileError> {
     let calendars: Vec<&Component<'_>> = components.iter().filter(|c| is(c, "VCALENDAR")).collect();
-    if calendars.is_empty() {
+    // A file of bare VEVENTs (some programs export one event so) is read as one calendar.
+    let bare: Vec<&Component<'_>> = components
+        .iter()
+        .filter(|c| is(c, "VEVENT") || is(c, "VTIMEZONE"))
+        .collect();
+    if calendars.is_empty() && !bare.iter().any(|c| is(c, "VEVENT")) {
         let line = components
             .first()
             .map_or(0, |c| source.line_of_component(c));
@@ -107,7 +112,12 @@ pub(crate) fn read_all<'f>(
             "this is not an iCalendar file: it has no BEGIN:VCALENDAR",
         ));
     }
-    let inside = || calendars.iter().flat_map(|c| c.components.iter());
+    let inside = || {
+        calendars
+            .iter()
+            .flat_map(|c| c.components.iter())
+            .chain(bare.iter().copied())
+    };
     let definitions = inside().filter(|c| is(c, "VTIMEZONE")).collect();
     let mut zones = Zones::new(location.clone(), definitions);
     let vevents: Vec<&Component<'_>> = inside().filter(|c| is(c, "VEVENT")).collect();
@@ -285,6 +295,10 @@ fn moments(
     let name = p.name.as_str().to_ascii_uppercase();
     let raw = p.val.as_str().trim();
     if raw.is_empty() {
+        // An empty EXDATE or RDATE (Google writes them) adds or removes nothing.
+        if matches!(name.as_str(), "EXDATE" | "RDATE") {
+            return Ok(Vec::new());
+        }
         return Err(FileError::at(line, format!("{name} has no value")));
     }
     let zone = match tzid(p) {
@@ -307,8 +321,10 @@ fn moments(
 
 /// `20260309` (a day), `20260309T100000Z` (UTC) or `20260309T100000` (in `zone`).
 pub(crate) fn moment(item: &str, zone: &TimeZone) -> Option<Moment> {
-    if item.len() == 8 {
-        return Date::strptime("%Y%m%d", item).ok().map(Moment::Day);
+    // Google writes some dates with a stray `Z` (`RDATE:20131210Z`): still a date.
+    let date = item.strip_suffix(['Z', 'z']).unwrap_or(item);
+    if date.len() == 8 {
+        return Date::strptime("%Y%m%d", date).ok().map(Moment::Day);
     }
     let (local, utc) = match item.strip_suffix(['Z', 'z']) {
         Some(local) => (local, true),

@@ -24,7 +24,7 @@ mod text;
 mod windows_zones;
 mod zones;
 
-pub use progress::{Progress, Silent, TerminalBar};
+pub use progress::{Progress, Silent};
 pub use report::{Conflict, ConflictWith, ImportReport, Imported, Label, SkipReason, Skipped};
 pub use text::FileError;
 
@@ -182,11 +182,12 @@ fn read_file(
     progress: &dyn Progress,
 ) -> Result<Calendar, AppError> {
     let file = text::Source::read(input.bytes).map_err(|e| refused(input, e))?;
-    let components = file.components().map_err(|e| refused(input, e))?;
-    let (events, mut notes) = events::read_all(&components, &file, &target.zone, progress)
+    let (components, mut notes) = file.components().map_err(|e| refused(input, e))?;
+    let (events, event_notes) = events::read_all(&components, &file, &target.zone, progress)
         .map_err(|e| refused(input, e))?;
     let expansion =
         expand::expand(&events, &target.zone, target.until).map_err(|e| refused(input, e))?;
+    notes.extend(event_notes);
     notes.extend(expansion.notes);
     Ok(Calendar {
         events,

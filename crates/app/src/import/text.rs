@@ -91,21 +91,95 @@ impl Source {
     }
 
     /// Parses the text into its top-level components, naming the line of a syntax error.
-    pub(crate) fn components(&self) -> Result<Vec<Component<'_>>, FileError> {
-        let parsed = std::panic::catch_unwind(|| read_components(&self.text));
-        match parsed {
-            Ok(Ok(components)) => Ok(components),
-            Ok(Err(report)) => Err(self.syntax_error(&report)),
-            Err(_) => Err(FileError::at(
-                0,
-                "the iCalendar parser could not read this file",
-            )),
+    /// Each top-level component is parsed on its own, because the parser refuses a file
+    /// with several (some exports hold one `VCALENDAR` per calendar); lines outside any
+    /// component are left out, and the notes say so.
+    pub(crate) fn components(&self) -> Result<(Vec<Component<'_>>, Vec<String>), FileError> {
+        let (chunks, stray) = self.top_level();
+        if chunks.is_empty() {
+            let line = stray.first().map_or(0, |l| self.file_line(*l));
+            return Err(FileError::at(
+                line,
+                "this is not an iCalendar file: it has no BEGIN:VCALENDAR",
+            ));
         }
+        let mut all = Vec::new();
+        for (first_line, text) in chunks {
+            let parsed = std::panic::catch_unwind(|| read_components(text));
+            match parsed {
+                Ok(Ok(components)) => all.extend(components),
+                Ok(Err(report)) => return Err(self.syntax_error(&report, first_line)),
+                Err(_) => {
+                    let line = self.file_line(first_line);
+                    return Err(FileError::at(
+                        line,
+                        "the iCalendar parser could not read this part",
+                    ));
+                }
+            }
+        }
+        let notes = stray
+            .first()
+            .map(|l| {
+                let count = stray.len();
+                format!(
+                    "{count} line(s) outside any BEGIN/END block were left out, the first at line {}",
+                    self.file_line(*l)
+                )
+            })
+            .into_iter()
+            .collect();
+        Ok((all, notes))
     }
 
-    /// Turns the parser's report into one line: where, and the text found there.
-    fn syntax_error(&self, report: &str) -> FileError {
-        let unfolded = first_line_number(report).unwrap_or(0);
+    /// The top-level `BEGIN:`...`END:` blocks as `(first unfolded line, text)`, and the
+    /// unfolded lines (1-based) that are outside every block and not blank.
+    fn top_level(&self) -> (Vec<(usize, &str)>, Vec<usize>) {
+        let mut chunks = Vec::new();
+        let mut stray = Vec::new();
+        let mut depth = 0usize;
+        let mut open: Option<(usize, usize)> = None;
+        for (index, start) in self.starts.iter().enumerate() {
+            let end = self
+                .starts
+                .get(index + 1)
+                .copied()
+                .unwrap_or(self.text.len());
+            let line = self.text[*start..end].trim();
+            let upper = line.get(..6).unwrap_or(line).to_ascii_uppercase();
+            if upper.starts_with("BEGIN:") {
+                if depth == 0 {
+                    open = Some((index + 1, *start));
+                }
+                depth += 1;
+            } else if upper.starts_with("END:") && depth > 0 {
+                depth -= 1;
+                if let (0, Some((first, from))) = (depth, open) {
+                    chunks.push((first, &self.text[from..end]));
+                    open = None;
+                }
+            } else if depth == 0 && !line.is_empty() {
+                stray.push(index + 1);
+            }
+        }
+        if let Some((first, from)) = open {
+            chunks.push((first, &self.text[from..]));
+        }
+        (chunks, stray)
+    }
+
+    /// Turns the parser's report on the block starting at unfolded line `base` into one
+    /// line: where, and the text found there.
+    fn syntax_error(&self, report: &str, base: usize) -> FileError {
+        let reported = first_line_number(report).map_or(0, |n| n + base - 1);
+        // The parser names the start of the block it gave up on; a line inside it whose
+        // name is not a property name is the better answer.
+        let unfolded = (reported.max(1)..=self.starts.len())
+            .take_while(|l| {
+                *l == reported || !self.unfolded(*l).to_ascii_uppercase().starts_with("BEGIN:")
+            })
+            .find(|l| !looks_like_property(self.unfolded(*l)))
+            .unwrap_or(reported);
         let line = self.file_line(unfolded);
         let found = self
             .starts
@@ -120,6 +194,26 @@ impl Source {
         };
         FileError::at(line, message)
     }
+}
+
+impl Source {
+    /// The text of one unfolded line (1-based), without its line break.
+    fn unfolded(&self, line: usize) -> &str {
+        let Some(start) = self.starts.get(line.saturating_sub(1)) else {
+            return "";
+        };
+        self.text[*start..].lines().next().unwrap_or("")
+    }
+}
+
+/// Whether a line starts as a content line does: a name of letters, digits and dashes,
+/// then `;` or `:` (or nothing, for a property without a value). Blank lines pass.
+fn looks_like_property(line: &str) -> bool {
+    let line = line.trim_end();
+    let name_end = line.find([';', ':']).unwrap_or(line.len());
+    let name = &line[..name_end];
+    line.is_empty()
+        || (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
 }
 
 /// The text of the file: UTF-8, with a leading byte-order mark dropped.
