@@ -30,9 +30,12 @@ pub(crate) struct Occurrence {
     pub days: Option<(Date, Date)>,
 }
 
-/// What expanding the file gives: occurrences in start order, and notes for the report.
+/// What expanding the file gives: occurrences in start order, which events go on past the
+/// window's end, and notes for the report.
 pub(crate) struct Expansion {
     pub occurrences: Vec<Occurrence>,
+    /// Per event: whether it has an occurrence at or after `until`.
+    pub continues: Vec<bool>,
     pub notes: Vec<String>,
 }
 
@@ -50,6 +53,7 @@ pub(crate) fn expand(
     }
     let mut expansion = Expansion {
         occurrences: Vec::new(),
+        continues: vec![false; events.len()],
         notes: Vec::new(),
     };
     for (index, event) in events.iter().enumerate() {
@@ -69,6 +73,9 @@ pub(crate) fn expand(
                 expansion.occurrences.push(occurrence);
             }
         }
+    }
+    for o in expansion.occurrences.iter().filter(|o| o.start >= until) {
+        expansion.continues[o.event] = true;
     }
     expansion.occurrences.retain(|o| o.start < until);
     expansion.occurrences.sort_by_key(|o| (o.start, o.event));
@@ -180,6 +187,8 @@ fn rule_starts(
     for at in &set {
         let at = jiff_of(at.naive_utc());
         if at >= stop {
+            // Kept so the caller knows the series goes on past the window.
+            civil_starts.push(at);
             break;
         }
         if civil_starts.len() == MAX_STARTS {

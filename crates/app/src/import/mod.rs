@@ -106,27 +106,13 @@ impl App {
         if input.dry_run {
             let mut conn = self.store.read().await?;
             let known = known(&mut conn, clinic, &target).await?;
-            let plan = plan::plan(
-                &calendar.events,
-                &calendar.occurrences,
-                &target,
-                known,
-                report,
-                progress,
-            );
+            let plan = calendar.plan(&target, known, report, progress);
             progress.done();
             return Ok(plan.report);
         }
         let mut tx = self.store.write().await?;
         let known = known(&mut tx, clinic, &target).await?;
-        let plan: Plan = plan::plan(
-            &calendar.events,
-            &calendar.occurrences,
-            &target,
-            known,
-            report,
-            progress,
-        );
+        let plan = calendar.plan(&target, known, report, progress);
         let writer = apply::Writer {
             clinic,
             actor,
@@ -154,10 +140,30 @@ impl App {
 struct Calendar {
     events: Vec<events::Event>,
     occurrences: Vec<expand::Occurrence>,
+    continues: Vec<bool>,
     notes: Vec<String>,
 }
 
 impl Calendar {
+    fn plan(
+        &self,
+        target: &Target,
+        known: Known,
+        report: ImportReport,
+        progress: &dyn Progress,
+    ) -> Plan {
+        let (events, occurrences) = (&self.events, &self.occurrences);
+        plan::plan(
+            events,
+            occurrences,
+            &self.continues,
+            target,
+            known,
+            report,
+            progress,
+        )
+    }
+
     /// An empty report for this file and window, with the notes reading it gave.
     fn report(&self, input: &IcsImport<'_>, target: &Target) -> ImportReport {
         ImportReport {
@@ -192,6 +198,7 @@ fn read_file(
     Ok(Calendar {
         events,
         occurrences: expansion.occurrences,
+        continues: expansion.continues,
         notes,
     })
 }

@@ -75,12 +75,13 @@ pub(crate) struct Plan {
 pub(crate) fn plan(
     events: &[Event],
     occurrences: &[Occurrence],
+    continues: &[bool],
     target: &Target,
     known: Known,
     mut report: ImportReport,
     progress: &dyn Progress,
 ) -> Plan {
-    count_outside(events, occurrences, target, &mut report);
+    count_outside(occurrences, continues, target, &mut report);
     let email = target
         .practitioner
         .fields
@@ -121,34 +122,25 @@ pub(crate) fn plan(
     }
 }
 
-/// Counts the events with no occurrence in the window, as wholly before or after it.
+/// Counts the events with no occurrence in the window: those that go on after it, and
+/// those wholly before it.
 fn count_outside(
-    events: &[Event],
     occurrences: &[Occurrence],
+    continues: &[bool],
     target: &Target,
     report: &mut ImportReport,
 ) {
-    let mut in_window = vec![false; events.len()];
-    let mut before = vec![false; events.len()];
+    let mut in_window = vec![false; continues.len()];
     for o in occurrences {
-        if o.start < target.from {
-            before[o.event] = true;
-        } else if o.start < target.until {
+        if o.start >= target.from && o.start < target.until {
             in_window[o.event] = true;
         }
     }
-    for (index, event) in events.iter().enumerate() {
-        if in_window[index] {
-            continue;
-        }
-        let starts_early = event
-            .start
-            .instant(&target.zone)
-            .is_some_and(|at| at < target.from);
-        if before[index] || starts_early {
-            report.past_events += 1;
-        } else {
-            report.later_events += 1;
+    for (inside, later) in in_window.into_iter().zip(continues) {
+        match (inside, later) {
+            (true, _) => {}
+            (false, true) => report.later_events += 1,
+            (false, false) => report.past_events += 1,
         }
     }
 }

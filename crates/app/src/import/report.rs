@@ -21,7 +21,7 @@ pub struct ImportReport {
     pub until: String,
     /// `VEVENT`s in the file.
     pub events: usize,
-    /// Events with no occurrence in the window: all before it, or all after it.
+    /// Events with no occurrence in the window: over before it, or going on after it.
     pub past_events: usize,
     pub later_events: usize,
     pub appointments: Vec<Imported>,
@@ -139,7 +139,7 @@ impl fmt::Display for ImportReport {
         writeln!(f, "  window {} to {}", self.from, self.until)?;
         writeln!(
             f,
-            "  {} events: {} entirely in the past, {} entirely after the window",
+            "  {} events: {} over before the window, {} next occurring after it",
             self.events, self.past_events, self.later_events
         )?;
         writeln!(f, "Appointments: {}", self.appointments.len())?;

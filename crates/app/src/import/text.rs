@@ -180,18 +180,15 @@ impl Source {
             })
             .find(|l| !looks_like_property(self.unfolded(*l)))
             .unwrap_or(reported);
+        let found: String = self.unfolded(unfolded).chars().take(60).collect();
+        if found.trim().is_empty() {
+            // The parser ran off the end: the block that began at `base` never closed.
+            let begin: String = self.unfolded(base).trim().chars().take(60).collect();
+            let message = format!("'{begin}' has no matching END: the file is cut short");
+            return FileError::at(self.file_line(base), message);
+        }
         let line = self.file_line(unfolded);
-        let found = self
-            .starts
-            .get(unfolded.saturating_sub(1))
-            .and_then(|start| self.text[*start..].lines().next())
-            .unwrap_or("");
-        let found: String = found.chars().take(60).collect();
-        let message = if found.trim().is_empty() {
-            "the calendar is not complete: a BEGIN has no matching END".to_owned()
-        } else {
-            format!("this is not a valid iCalendar line: '{found}'")
-        };
+        let message = format!("this is not a valid iCalendar line: '{found}'");
         FileError::at(line, message)
     }
 }
