@@ -246,622 +246,167 @@ const fn ok(
 /// of `issue_157_*` (first Sunday of November) next occurs after the window. Refusals name
 /// the line at fault: a missing DTSTART, a value that is not a date, a broken RRULE, a file
 /// cut short, a line that is not a content line, or no VCALENDAR at all.
+#[rustfmt::skip]
 const FILES: &[(&str, Expect)] = &[
     ("collective-icalendar/alarms/example.ics", refused(1)),
-    (
-        "collective-icalendar/alarms/rfc_5545_absolute_alarm_example.ics",
-        refused(1),
-    ),
+    ("collective-icalendar/alarms/rfc_5545_absolute_alarm_example.ics", refused(1)),
     ("collective-icalendar/alarms/rfc_5545_end.ics", refused(1)),
     ("collective-icalendar/alarms/start_date.ics", refused(1)),
-    (
-        "collective-icalendar/availabilities/rfc_7953_1.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/availabilities/rfc_7953_2.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/calendars/alarm_etar_future.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/alarm_etar_notification.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/alarm_etar_notification_clicked.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/alarm_thunderbird_2_future.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/alarm_thunderbird_2_notification_5_min_postponed.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/alarm_thunderbird_2_notification_5_min_postponed_and_closed.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/alarm_thunderbird_2_notification_5_min_postponed_and_popped_up.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/alarm_thunderbird_2_notification_popped_up.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/alarm_thunderbird_closed.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/alarm_thunderbird_future.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/alarm_thunderbird_snoozed_until_1457.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/america_new_york.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/america_new_york_forward_reference.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/big_bad_calendar.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/calendars/bom_calendar.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/broken_dtstart.ics",
-        refused(6),
-    ),
-    (
-        "collective-icalendar/calendars/broken_ical.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/calendar_with_unicode.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/created_calendar_with_unicode_fields.ics",
-        refused(20),
-    ),
-    (
-        "collective-icalendar/calendars/empty.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/empty_RDATE.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/example.ics",
-        ok(3, 3, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/fuzz_testcase_0_char_in_component_name.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/calendars/fuzz_testcase_invalid_month.ics",
-        refused(2),
-    ),
-    (
-        "collective-icalendar/calendars/fuzz_testcase_vtimezone_lone_cr.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/calendars/invalid_duration.ics",
-        refused(8),
-    ),
-    (
-        "collective-icalendar/calendars/issue_104_broken_calendar.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1050_all_components.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1050_calendar_with_events_and_todos.ics",
-        ok(2, 2, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1050_empty_calendar.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1050_forward_timezone_reference.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1050_multiple_calendars.ics",
-        refused(4),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1050_simple_calendar.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1050_timezone_only_calendar.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1050_uid_in_description.ics",
-        refused(4),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1081_empty_rdate.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1081_event_with_rrule.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1081_freebusy_comma_separated.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1081_invalid_rrule_freq.ics",
-        refused(7),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1081_invalid_start_and_end.ics",
-        refused(6),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1081_invalid_start_valid_end.ics",
-        refused(6),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1081_list_of_properties.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1081_tzid_param.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1081_with_summary.ics",
-        refused(4),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1231_recurrence.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1238.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_127_categories_with_commas.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1426.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1426_value_parameters.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1549_binary_attachment.ics",
-        refused(4),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1561_image_value.ics",
-        refused(2),
-    ),
-    (
-        "collective-icalendar/calendars/issue_156_RDATE_with_PERIOD_TZID_khal.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_156_RDATE_with_PERIOD_TZID_khal_2.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1633_freebusy_with_dates.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1633_rdate_with_dates.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_1633_rdate_with_dates_and_tzid.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_165_missing_event.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_168_expected_output.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_168_input.ics",
-        refused(6),
-    ),
-    (
-        "collective-icalendar/calendars/issue_178_component_with_invalid_name_represented.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/calendars/issue_178_custom_component_contains_other.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/calendars/issue_178_custom_component_inside_other.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_218_bad_tzid.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_237_fail_to_parse_timezone_with_non_ascii_tzid.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_27_multiple_periods_in_freebusy_multiple_freebusies.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_27_multiple_periods_in_freebusy_one_freebusy.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_313_globally_unique_tzid.ics",
-        ok(3, 3, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_321_assert_dst_offset_is_not_false.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_322_expected_calendar.ics",
-        refused(2),
-    ),
-    (
-        "collective-icalendar/calendars/issue_348_exception_parsing_value.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_350.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_351_whitespace_in_property_and_params.ics",
-        refused(4),
-    ),
-    (
-        "collective-icalendar/calendars/issue_466_convert_tzid_with_slash.ics",
-        ok(1, 0, 0, 0, 13, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_466_respect_unique_timezone.ics",
-        ok(1, 0, 0, 0, 13, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_526_calendar_with_different_events.ics",
-        ok(2, 2, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_526_calendar_with_event_subset.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_526_calendar_with_events.ics",
-        ok(2, 2, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_526_calendar_with_shuffeled_events.ics",
-        ok(2, 2, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_722_missing_VTIMEZONE_custom.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_722_missing_timezones.ics",
-        refused(9),
-    ),
-    (
-        "collective-icalendar/calendars/issue_722_timezone_transition_ambiguity.ics",
-        ok(4, 4, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_798_freebusy.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/issue_798_related_to.ics",
-        refused(2),
-    ),
-    (
-        "collective-icalendar/calendars/issue_82_expected_output.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/calendars/issue_836_do_not_quote_tzid.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/multiple_calendar_components.ics",
-        refused(33),
-    ),
-    (
-        "collective-icalendar/calendars/multiple_timezones.ics",
-        refused(23),
-    ),
-    (
-        "collective-icalendar/calendars/pacific_fiji.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/parsing_error.ics",
-        ok(2, 2, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/parsing_error_in_UTC_offset.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/period_with_timezone.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/pr_480_summary_with_colon.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/calendars/rfc_5545_RDATE_example.ics",
-        refused(2),
-    ),
+    ("collective-icalendar/availabilities/rfc_7953_1.ics", refused(1)),
+    ("collective-icalendar/availabilities/rfc_7953_2.ics", refused(1)),
+    ("collective-icalendar/calendars/alarm_etar_future.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/alarm_etar_notification.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/alarm_etar_notification_clicked.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/alarm_thunderbird_2_future.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/alarm_thunderbird_2_notification_5_min_postponed.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/alarm_thunderbird_2_notification_5_min_postponed_and_closed.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/alarm_thunderbird_2_notification_5_min_postponed_and_popped_up.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/alarm_thunderbird_2_notification_popped_up.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/alarm_thunderbird_closed.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/alarm_thunderbird_future.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/alarm_thunderbird_snoozed_until_1457.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/america_new_york.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/america_new_york_forward_reference.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/big_bad_calendar.ics", refused(1)),
+    ("collective-icalendar/calendars/bom_calendar.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/broken_dtstart.ics", refused(6)),
+    ("collective-icalendar/calendars/broken_ical.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/calendar_with_unicode.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/created_calendar_with_unicode_fields.ics", refused(20)),
+    ("collective-icalendar/calendars/empty.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/empty_RDATE.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/example.ics", ok(3, 3, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/fuzz_testcase_0_char_in_component_name.ics", refused(1)),
+    ("collective-icalendar/calendars/fuzz_testcase_invalid_month.ics", refused(2)),
+    ("collective-icalendar/calendars/fuzz_testcase_vtimezone_lone_cr.ics", refused(1)),
+    ("collective-icalendar/calendars/invalid_duration.ics", refused(8)),
+    ("collective-icalendar/calendars/issue_104_broken_calendar.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1050_all_components.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1050_calendar_with_events_and_todos.ics", ok(2, 2, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1050_empty_calendar.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1050_forward_timezone_reference.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1050_multiple_calendars.ics", refused(4)),
+    ("collective-icalendar/calendars/issue_1050_simple_calendar.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1050_timezone_only_calendar.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1050_uid_in_description.ics", refused(4)),
+    ("collective-icalendar/calendars/issue_1081_empty_rdate.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1081_event_with_rrule.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1081_freebusy_comma_separated.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1081_invalid_rrule_freq.ics", refused(7)),
+    ("collective-icalendar/calendars/issue_1081_invalid_start_and_end.ics", refused(6)),
+    ("collective-icalendar/calendars/issue_1081_invalid_start_valid_end.ics", refused(6)),
+    ("collective-icalendar/calendars/issue_1081_list_of_properties.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1081_tzid_param.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1081_with_summary.ics", refused(4)),
+    ("collective-icalendar/calendars/issue_1231_recurrence.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1238.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_127_categories_with_commas.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1426.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1426_value_parameters.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1549_binary_attachment.ics", refused(4)),
+    ("collective-icalendar/calendars/issue_1561_image_value.ics", refused(2)),
+    ("collective-icalendar/calendars/issue_156_RDATE_with_PERIOD_TZID_khal.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_156_RDATE_with_PERIOD_TZID_khal_2.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1633_freebusy_with_dates.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1633_rdate_with_dates.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_1633_rdate_with_dates_and_tzid.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_165_missing_event.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_168_expected_output.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_168_input.ics", refused(6)),
+    ("collective-icalendar/calendars/issue_178_component_with_invalid_name_represented.ics", refused(1)),
+    ("collective-icalendar/calendars/issue_178_custom_component_contains_other.ics", refused(1)),
+    ("collective-icalendar/calendars/issue_178_custom_component_inside_other.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_218_bad_tzid.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_237_fail_to_parse_timezone_with_non_ascii_tzid.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_27_multiple_periods_in_freebusy_multiple_freebusies.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_27_multiple_periods_in_freebusy_one_freebusy.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_313_globally_unique_tzid.ics", ok(3, 3, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_321_assert_dst_offset_is_not_false.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_322_expected_calendar.ics", refused(2)),
+    ("collective-icalendar/calendars/issue_348_exception_parsing_value.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_350.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_351_whitespace_in_property_and_params.ics", refused(4)),
+    ("collective-icalendar/calendars/issue_466_convert_tzid_with_slash.ics", ok(1, 0, 0, 0, 13, 0)),
+    ("collective-icalendar/calendars/issue_466_respect_unique_timezone.ics", ok(1, 0, 0, 0, 13, 0)),
+    ("collective-icalendar/calendars/issue_526_calendar_with_different_events.ics", ok(2, 2, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_526_calendar_with_event_subset.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_526_calendar_with_events.ics", ok(2, 2, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_526_calendar_with_shuffeled_events.ics", ok(2, 2, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_722_missing_VTIMEZONE_custom.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_722_missing_timezones.ics", refused(9)),
+    ("collective-icalendar/calendars/issue_722_timezone_transition_ambiguity.ics", ok(4, 4, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_798_freebusy.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/issue_798_related_to.ics", refused(2)),
+    ("collective-icalendar/calendars/issue_82_expected_output.ics", refused(1)),
+    ("collective-icalendar/calendars/issue_836_do_not_quote_tzid.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/multiple_calendar_components.ics", refused(33)),
+    ("collective-icalendar/calendars/multiple_timezones.ics", refused(23)),
+    ("collective-icalendar/calendars/pacific_fiji.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/parsing_error.ics", ok(2, 2, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/parsing_error_in_UTC_offset.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/period_with_timezone.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/pr_480_summary_with_colon.ics", refused(1)),
+    ("collective-icalendar/calendars/rfc_5545_RDATE_example.ics", refused(2)),
     ("collective-icalendar/calendars/rfc_6868.ics", refused(3)),
-    (
-        "collective-icalendar/calendars/rfc_7256_multi_value_parameters.ics",
-        refused(2),
-    ),
-    (
-        "collective-icalendar/calendars/rfc_7265_appendix_example_1_ical.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/rfc_7265_appendix_example_2_ical.ics",
-        ok(2, 2, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/rfc_7265_example_1.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
+    ("collective-icalendar/calendars/rfc_7256_multi_value_parameters.ics", refused(2)),
+    ("collective-icalendar/calendars/rfc_7265_appendix_example_1_ical.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/rfc_7265_appendix_example_2_ical.ics", ok(2, 2, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/rfc_7265_example_1.ics", ok(0, 0, 0, 0, 0, 0)),
     ("collective-icalendar/calendars/rfc_7529.ics", refused(8)),
-    (
-        "collective-icalendar/calendars/rfc_7953_3.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/rfc_7986_conferences.ics",
-        refused(2),
-    ),
-    (
-        "collective-icalendar/calendars/rfc_7986_image.ics",
-        refused(2),
-    ),
-    (
-        "collective-icalendar/calendars/rfc_7986_properties.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/rfc_9253_examples.ics",
-        ok(2, 2, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/rfc_9253_gap.ics",
-        refused(4),
-    ),
-    (
-        "collective-icalendar/calendars/rfc_9253_related_to.ics",
-        refused(4),
-    ),
-    (
-        "collective-icalendar/calendars/small_bad_calendar.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/calendars/time.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/timezone_rdate.ics",
-        refused(53),
-    ),
-    (
-        "collective-icalendar/calendars/timezone_same_start.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/timezone_same_start_and_offset.ics",
-        refused(23),
-    ),
-    (
-        "collective-icalendar/calendars/timezoned.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/calendars/x_location.ics",
-        ok(1, 0, 0, 0, 64, 0),
-    ),
-    (
-        "collective-icalendar/events/event_with_escaped_character1.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/events/event_with_escaped_character2.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/events/event_with_escaped_character3.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/events/event_with_escaped_character4.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/events/event_with_escaped_characters.ics",
-        refused(2),
-    ),
-    (
-        "collective-icalendar/events/event_with_recurrence.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/event_with_recurrence_exdates_on_different_lines.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/event_with_rsvp.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/events/event_with_unicode_fields.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/event_with_unicode_organizer.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/events/issue_100_transformed_doctests_into_unittests.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/events/issue_101_icalendar_chokes_on_umlauts_in_organizer.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/issue_104_mark_events_broken.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/issue_112_missing_tzinfo_on_exdate.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/issue_156_RDATE_with_PERIOD.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/issue_156_RDATE_with_PERIOD_list.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/issue_157_removes_trailing_semicolon.ics",
-        ok(1, 0, 1, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/issue_184_broken_representation_of_period.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/issue_355_url_escaping.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/issue_355_url_escaping_2.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/issue_355_url_escaping_empty_param.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/events/issue_464_invalid_rdate.ics",
-        refused(6),
-    ),
-    (
-        "collective-icalendar/events/issue_53_description_parsed_properly.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/issue_64_event_with_ascii_summary.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/events/issue_64_event_with_non_ascii_summary.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/events/issue_70_rrule_causes_attribute_error.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/issue_82_expected_output.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/events/rfc_7265_example_4.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/rfc_7265_request_status.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/events/rfc_9074_example_1.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/rfc_9074_example_2.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/rfc_9074_example_3.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/rfc_9074_example_4.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "collective-icalendar/events/rfc_9074_example_proximity.ics",
-        refused(1),
-    ),
+    ("collective-icalendar/calendars/rfc_7953_3.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/rfc_7986_conferences.ics", refused(2)),
+    ("collective-icalendar/calendars/rfc_7986_image.ics", refused(2)),
+    ("collective-icalendar/calendars/rfc_7986_properties.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/rfc_9253_examples.ics", ok(2, 2, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/rfc_9253_gap.ics", refused(4)),
+    ("collective-icalendar/calendars/rfc_9253_related_to.ics", refused(4)),
+    ("collective-icalendar/calendars/small_bad_calendar.ics", refused(1)),
+    ("collective-icalendar/calendars/time.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/timezone_rdate.ics", refused(53)),
+    ("collective-icalendar/calendars/timezone_same_start.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/timezone_same_start_and_offset.ics", refused(23)),
+    ("collective-icalendar/calendars/timezoned.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/calendars/x_location.ics", ok(1, 0, 0, 0, 64, 0)),
+    ("collective-icalendar/events/event_with_escaped_character1.ics", refused(1)),
+    ("collective-icalendar/events/event_with_escaped_character2.ics", refused(1)),
+    ("collective-icalendar/events/event_with_escaped_character3.ics", refused(1)),
+    ("collective-icalendar/events/event_with_escaped_character4.ics", refused(1)),
+    ("collective-icalendar/events/event_with_escaped_characters.ics", refused(2)),
+    ("collective-icalendar/events/event_with_recurrence.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/event_with_recurrence_exdates_on_different_lines.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/event_with_rsvp.ics", refused(1)),
+    ("collective-icalendar/events/event_with_unicode_fields.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/event_with_unicode_organizer.ics", refused(1)),
+    ("collective-icalendar/events/issue_100_transformed_doctests_into_unittests.ics", refused(1)),
+    ("collective-icalendar/events/issue_101_icalendar_chokes_on_umlauts_in_organizer.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/issue_104_mark_events_broken.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/issue_112_missing_tzinfo_on_exdate.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/issue_156_RDATE_with_PERIOD.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/issue_156_RDATE_with_PERIOD_list.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/issue_157_removes_trailing_semicolon.ics", ok(1, 0, 1, 0, 0, 0)),
+    ("collective-icalendar/events/issue_184_broken_representation_of_period.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/issue_355_url_escaping.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/issue_355_url_escaping_2.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/issue_355_url_escaping_empty_param.ics", refused(1)),
+    ("collective-icalendar/events/issue_464_invalid_rdate.ics", refused(6)),
+    ("collective-icalendar/events/issue_53_description_parsed_properly.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/issue_64_event_with_ascii_summary.ics", refused(1)),
+    ("collective-icalendar/events/issue_64_event_with_non_ascii_summary.ics", refused(1)),
+    ("collective-icalendar/events/issue_70_rrule_causes_attribute_error.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/issue_82_expected_output.ics", refused(1)),
+    ("collective-icalendar/events/rfc_7265_example_4.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/rfc_7265_request_status.ics", refused(1)),
+    ("collective-icalendar/events/rfc_9074_example_1.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/rfc_9074_example_2.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/rfc_9074_example_3.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/rfc_9074_example_4.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("collective-icalendar/events/rfc_9074_example_proximity.ics", refused(1)),
     ("collective-icalendar/freebusy/example.ics", refused(1)),
     ("collective-icalendar/journals/example.ics", refused(1)),
-    (
-        "collective-icalendar/timezones/issue_237_brazilia_standard.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/timezones/issue_53_tzid_parsed_properly.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/timezones/issue_55_parse_error_on_utc_offset_with_seconds.ics",
-        refused(1),
-    ),
-    (
-        "collective-icalendar/timezones/pacific_fiji.ics",
-        refused(1),
-    ),
+    ("collective-icalendar/timezones/issue_237_brazilia_standard.ics", refused(1)),
+    ("collective-icalendar/timezones/issue_53_tzid_parsed_properly.ics", refused(1)),
+    ("collective-icalendar/timezones/issue_55_parse_error_on_utc_offset_with_seconds.ics", refused(1)),
+    ("collective-icalendar/timezones/pacific_fiji.ics", refused(1)),
     ("collective-icalendar/todos/example.ics", refused(1)),
     ("ical.js/parser/base64.ics", ok(0, 0, 0, 0, 0, 0)),
     ("ical.js/parser/boolean.ics", ok(0, 0, 0, 0, 0, 0)),
@@ -870,10 +415,7 @@ const FILES: &[(&str, Expect)] = &[
     ("ical.js/parser/float.ics", ok(0, 0, 0, 0, 0, 0)),
     ("ical.js/parser/grouped.ics", ok(0, 0, 0, 0, 0, 0)),
     ("ical.js/parser/integer.ics", ok(0, 0, 0, 0, 0, 0)),
-    (
-        "ical.js/parser/multiple_root_components.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
+    ("ical.js/parser/multiple_root_components.ics", ok(0, 0, 0, 0, 0, 0)),
     ("ical.js/parser/multivalue.ics", ok(0, 0, 0, 0, 0, 0)),
     ("ical.js/parser/newline_junk.ics", ok(0, 0, 0, 0, 0, 0)),
     ("ical.js/parser/period.ics", ok(0, 0, 0, 0, 0, 0)),
@@ -881,167 +423,56 @@ const FILES: &[(&str, Expect)] = &[
     ("ical.js/parser/quoted_params.ics", ok(0, 0, 0, 0, 0, 0)),
     ("ical.js/parser/recur.ics", ok(0, 0, 0, 0, 0, 0)),
     ("ical.js/parser/rfc.ics", ok(1, 1, 0, 0, 0, 0)),
-    (
-        "ical.js/parser/single_empty_vcalendar.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
+    ("ical.js/parser/single_empty_vcalendar.ics", ok(0, 0, 0, 0, 0, 0)),
     ("ical.js/parser/time.ics", ok(0, 0, 0, 0, 0, 0)),
     ("ical.js/parser/tzid_with_gmt.ics", ok(0, 0, 0, 0, 0, 0)),
     ("ical.js/parser/unfold_properties.ics", ok(0, 0, 0, 0, 0, 0)),
     ("ical.js/parser/utc_offset.ics", ok(0, 0, 0, 0, 0, 0)),
     ("ical.js/parser/values.ics", ok(0, 0, 0, 0, 0, 0)),
-    (
-        "ical.js/samples/blank_description.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
+    ("ical.js/samples/blank_description.ics", ok(1, 1, 0, 0, 0, 0)),
     ("ical.js/samples/blank_line_end.ics", ok(0, 0, 0, 0, 0, 0)),
     ("ical.js/samples/blank_line_mid.ics", ok(0, 0, 0, 0, 0, 0)),
     ("ical.js/samples/daily_recur.ics", ok(1, 0, 0, 0, 90, 0)),
-    (
-        "ical.js/samples/day_long_recur_yearly.ics",
-        ok(1, 0, 0, 0, 0, 64),
-    ),
-    (
-        "ical.js/samples/duration_instead_of_dtend.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
+    ("ical.js/samples/day_long_recur_yearly.ics", ok(1, 0, 0, 0, 0, 64)),
+    ("ical.js/samples/duration_instead_of_dtend.ics", ok(1, 1, 0, 0, 0, 0)),
     ("ical.js/samples/forced_types.ics", ok(1, 1, 0, 0, 0, 0)),
     ("ical.js/samples/google_birthday.ics", ok(4, 4, 0, 0, 0, 0)),
     ("ical.js/samples/minimal.ics", ok(1, 1, 0, 0, 0, 0)),
-    (
-        "ical.js/samples/only_dtstart_date.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "ical.js/samples/only_dtstart_time.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
+    ("ical.js/samples/only_dtstart_date.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("ical.js/samples/only_dtstart_time.ics", ok(1, 1, 0, 0, 0, 0)),
     ("ical.js/samples/parserv2.ics", ok(1, 0, 0, 0, 65, 0)),
     ("ical.js/samples/rdate_exdate.ics", ok(1, 1, 0, 0, 0, 0)),
-    (
-        "ical.js/samples/timezone_from_file.ics",
-        ok(1, 1, 0, 0, 0, 0),
-    ),
-    (
-        "ical.js/samples/timezones/America/Atikokan.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "ical.js/samples/timezones/America/Denver.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "ical.js/samples/timezones/America/Los_Angeles.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "ical.js/samples/timezones/America/New_York.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "ical.js/samples/timezones/Makebelieve/RDATE_test.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "ical.js/samples/timezones/Makebelieve/RDATE_utc_test.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "ical.js/samples/timezones/Makebelieve/RRULE_UNTIL_test.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Atikokan.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Blanc-Sablon.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Cambridge_Bay.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Creston.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Dawson.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Dawson_Creek.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Edmonton.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Fort_Nelson.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Glace_Bay.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Goose_Bay.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Halifax.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Inuvik.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Iqaluit.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Moncton.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Rankin_Inlet.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Regina.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Resolute.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_St_Johns.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Swift_Current.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Toronto.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Vancouver.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Whitehorse.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
-    (
-        "libical-zoneinfo-canada/America_Winnipeg.ics",
-        ok(0, 0, 0, 0, 0, 0),
-    ),
+    ("ical.js/samples/timezone_from_file.ics", ok(1, 1, 0, 0, 0, 0)),
+    ("ical.js/samples/timezones/America/Atikokan.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("ical.js/samples/timezones/America/Denver.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("ical.js/samples/timezones/America/Los_Angeles.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("ical.js/samples/timezones/America/New_York.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("ical.js/samples/timezones/Makebelieve/RDATE_test.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("ical.js/samples/timezones/Makebelieve/RDATE_utc_test.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("ical.js/samples/timezones/Makebelieve/RRULE_UNTIL_test.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Atikokan.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Blanc-Sablon.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Cambridge_Bay.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Creston.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Dawson.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Dawson_Creek.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Edmonton.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Fort_Nelson.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Glace_Bay.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Goose_Bay.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Halifax.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Inuvik.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Iqaluit.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Moncton.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Rankin_Inlet.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Regina.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Resolute.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_St_Johns.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Swift_Current.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Toronto.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Vancouver.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Whitehorse.ics", ok(0, 0, 0, 0, 0, 0)),
+    ("libical-zoneinfo-canada/America_Winnipeg.ics", ok(0, 0, 0, 0, 0, 0)),
 ];
 
 fn ics_files(dir: &Path) -> Vec<PathBuf> {

@@ -328,6 +328,8 @@ impl Planner<'_> {
     }
 }
 
+/// An instant to the second, with the offset `zone` has then.
 pub(crate) fn shown(at: Timestamp, zone: &TimeZone) -> String {
+    let at = Timestamp::from_second(at.as_second()).unwrap_or(at);
     at.display_with_offset(zone.to_offset(at)).to_string()
 }
