@@ -132,19 +132,60 @@ pub async fn list(
     .bind(limit)
     .fetch_all(conn)
     .await?;
+    rows.iter().map(event_from_row).collect()
+}
+
+fn event_from_row(row: &sqlx::any::AnyRow) -> Result<Event, StoreError> {
+    Ok(Event {
+        seq: int(row, "seq")?,
+        at: int(row, "at")?,
+        actor_kind: text(row, "actor_kind")?,
+        actor_id: opt_text(row, "actor_id")?,
+        action: text(row, "action")?,
+        entity: text(row, "entity")?,
+        entity_id: text(row, "entity_id")?,
+        detail: text(row, "detail")?,
+        prev_hash: text(row, "prev_hash")?,
+        hash: text(row, "hash")?,
+    })
+}
+
+/// An event with the name of who made it: the staff member's name, or the API token's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedEvent {
+    pub event: Event,
+    pub actor_name: Option<String>,
+}
+
+/// The events of one record (`entity` names its kind, such as `appointment`), oldest first,
+/// each with its actor's name, at most `limit`.
+pub async fn history(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+    entity: (&str, &str),
+    limit: i64,
+) -> Result<Vec<NamedEvent>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT e.seq, e.at, e.actor_kind, e.actor_id, e.action, e.entity, e.entity_id, \
+         e.detail, e.prev_hash, e.hash, COALESCE(u.name, t.name) AS actor_name \
+         FROM audit_event e \
+         LEFT JOIN app_user u ON e.actor_kind = 'user' AND u.clinic_id = e.clinic_id \
+         AND u.id = e.actor_id \
+         LEFT JOIN api_token t ON e.actor_kind = 'api_token' AND t.clinic_id = e.clinic_id \
+         AND t.id = e.actor_id \
+         WHERE e.clinic_id = $1 AND e.entity = $2 AND e.entity_id = $3 ORDER BY e.seq LIMIT $4",
+    )
+    .bind(clinic.as_str())
+    .bind(entity.0)
+    .bind(entity.1)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
     rows.iter()
         .map(|row| {
-            Ok(Event {
-                seq: int(row, "seq")?,
-                at: int(row, "at")?,
-                actor_kind: text(row, "actor_kind")?,
-                actor_id: opt_text(row, "actor_id")?,
-                action: text(row, "action")?,
-                entity: text(row, "entity")?,
-                entity_id: text(row, "entity_id")?,
-                detail: text(row, "detail")?,
-                prev_hash: text(row, "prev_hash")?,
-                hash: text(row, "hash")?,
+            Ok(NamedEvent {
+                event: event_from_row(row)?,
+                actor_name: opt_text(row, "actor_name")?,
             })
         })
         .collect()

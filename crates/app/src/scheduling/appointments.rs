@@ -234,6 +234,33 @@ pub(crate) fn new_row(
     })
 }
 
+/// Records that `row` was booked, and which appointment it replaces when a late move made it.
+async fn record_booked(
+    conn: &mut Conn,
+    staff: &Staff,
+    row: &AppointmentRow,
+    rescheduled_from: Option<&str>,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let detail = json!({
+        "start": row.local_start, "practitioner_id": row.practitioner_id,
+        "service_id": row.service_id, "override_reason": row.override_reason,
+        "rescheduled_from": rescheduled_from,
+    });
+    let entity = ("appointment", row.id.as_str());
+    let actor = staff.actor();
+    record(
+        conn,
+        &staff.clinic_id,
+        &actor,
+        "appointment.booked",
+        entity,
+        detail,
+        now.as_second(),
+    )
+    .await
+}
+
 fn at(epoch: i64) -> Timestamp {
     Timestamp::from_second(epoch).unwrap_or(Timestamp::UNIX_EPOCH)
 }
@@ -281,21 +308,7 @@ impl App {
         store::insert(&mut tx, &staff.clinic_id, &row, now.as_second())
             .await
             .map_err(overlap)?;
-        let detail = json!({
-            "start": row.local_start, "practitioner_id": row.practitioner_id,
-            "service_id": row.service_id, "override_reason": row.override_reason,
-        });
-        let entity = ("appointment", row.id.as_str());
-        record(
-            &mut tx,
-            &staff.clinic_id,
-            &staff.actor(),
-            "appointment.booked",
-            entity,
-            detail,
-            now.as_second(),
-        )
-        .await?;
+        record_booked(&mut tx, staff, &row, None, now).await?;
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(clinic_id = %staff.clinic_id, appointment_id = %row.id, "appointment booked");
         Ok(view(row))
@@ -478,6 +491,7 @@ impl App {
             "from": old.local_start, "to": moved.local_start, "late": late, "reason": reason,
             "new_appointment_id": (moved.id != old.id).then_some(&moved.id),
             "override_reason": moved.override_reason,
+            "from_practitioner_id": old.practitioner_id, "practitioner_id": moved.practitioner_id,
         });
         let entity = ("appointment", old.id.as_str());
         record(
@@ -490,6 +504,9 @@ impl App {
             now.as_second(),
         )
         .await?;
+        if moved.id != old.id {
+            record_booked(&mut tx, staff, &moved, Some(&old.id), now).await?;
+        }
         tx.commit().await.map_err(StoreError::from)?;
         Ok(view(moved))
     }

@@ -2,10 +2,11 @@
 //! practitioner, Monday to Sunday), both drawn on the location's clock with working hours
 //! shaded, appointments as blocks, a "now" marker, and banners for holidays and closures.
 
-use super::grid::{self, Block, Column, Frame, Grid, Kind, Placed};
+use super::grid::{self, Block, Column, Frame, Grid, Kind, Labelled, Placed};
 use super::load::{self, Away, Names, Place};
 use super::time::{
-    add_days, clock, instant, local, long_date, monday_of, query_date, short_date, today, zone_text,
+    add_days, clock, edge, instant, local, long_date, monday_of, query_date, short_date, today,
+    zone_text,
 };
 use super::{Tab, TabLink, appointment_href, day_href, schedule_chrome, status_look, tabs};
 use crate::AppState;
@@ -22,9 +23,9 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use knead_app::scheduling::AppointmentQuery;
 use knead_app::{AppError, Staff};
-use knead_domain::appointment::Status;
+use knead_domain::appointment::{Source, Status};
 use knead_domain::booking::AppointmentView;
-use knead_domain::schedule::DateRange;
+use knead_domain::schedule::{DateRange, Interval};
 use knead_domain::setup::{Location, Practitioner};
 use serde::Deserialize;
 
@@ -69,6 +70,8 @@ pub(crate) struct Head {
     pub href: String,
     pub link_label: &'static str,
     pub notes: Vec<String>,
+    /// The column is today (week view).
+    pub today: bool,
 }
 
 /// A cancelled appointment, listed under the grid since it no longer holds its time.
@@ -221,7 +224,7 @@ async fn draw_day(
     let shown = day_columns(&all, place, &appointments);
     let away = load::away(state, staff, place, range).await?;
     let names = load::names(state, staff, &appointments, &all).await?;
-    let frame = frame(place, now);
+    let frame = frame(place, now, (date == today(now, &place.tz)).then_some(date));
     let (mut heads, mut columns) = (Vec::new(), Vec::new());
     for practitioner in shown {
         let working = load::working(state, staff, practitioner, place, &away, range).await?;
@@ -231,10 +234,12 @@ async fn draw_day(
             href: week_href(place.id(), who, date),
             link_label: "Week",
             notes: time_off_notes(&away, who, place.id(), date),
+            today: false,
         });
         let booked = appointments.iter().filter(|a| a.practitioner_id == who);
         columns.push(Column {
             date,
+            away: labelled(&away, place, who, date, &working),
             working,
             appointments: placed(booked, &names, &frame),
             book: book_base(place.id(), who),
@@ -349,7 +354,8 @@ async fn draw_week(
     let away = load::away(state, staff, place, range).await?;
     let names = load::names(state, staff, &appointments, all).await?;
     let working = load::working(state, staff, practitioner, place, &away, range).await?;
-    let frame = frame(place, now);
+    let frame = frame(place, now, None);
+    let this_day = today(now, &place.tz);
     let (mut heads, mut columns) = (Vec::new(), Vec::new());
     for date in range.days() {
         let mut notes = time_off_notes(&away, who, place.id(), date);
@@ -359,12 +365,14 @@ async fn draw_week(
             href: day_href(place.id(), date),
             link_label: "Day",
             notes,
+            today: date == this_day,
         });
         let booked = appointments
             .iter()
             .filter(|a| local(instant(a.starts_at), &place.tz).date() == date);
         columns.push(Column {
             date,
+            away: labelled(&away, place, who, date, &working),
             working: working.clone(),
             appointments: placed(booked, &names, &frame),
             book: book_base(place.id(), who),
@@ -379,12 +387,89 @@ async fn draw_week(
     })
 }
 
-fn frame(place: &Place, now: Timestamp) -> Frame {
+fn frame(place: &Place, now: Timestamp, line: Option<Date>) -> Frame {
     Frame {
         tz: place.tz.clone(),
         step: place.step,
         now,
+        line,
     }
+}
+
+/// The named closed time of one column: the holiday, closures, the practitioner's time off
+/// and the breaks between their working blocks on `date`, in that order of precedence.
+fn labelled(
+    away: &Away,
+    place: &Place,
+    practitioner: &str,
+    date: Date,
+    working: &[Interval],
+) -> Vec<Labelled> {
+    let tz = &place.tz;
+    let mut named = Vec::new();
+    let day = edge(tz, date, 0).zip(edge(tz, date, 24 * 60));
+    if let (Some(holiday), Some((start, end))) = (away.holiday(date), day) {
+        named.push(Labelled {
+            interval: Interval::new(start, end),
+            label: format!("Holiday: {}", holiday.name),
+            kind: "holiday",
+        });
+    }
+    for closure in away.closures_on(date) {
+        let reason = closure.reason.as_deref();
+        named.extend(
+            span(tz, &closure.start, &closure.end).map(|interval| Labelled {
+                interval,
+                label: with_reason("Closed", reason),
+                kind: "closure",
+            }),
+        );
+    }
+    for off in away.time_off_on(practitioner, place.id(), date) {
+        let reason = off.reason.as_deref();
+        named.extend(span(tz, &off.start, &off.end).map(|interval| Labelled {
+            interval,
+            label: with_reason("Time off", reason),
+            kind: "time-off",
+        }));
+    }
+    named.extend(breaks(tz, date, working));
+    named
+}
+
+fn with_reason(what: &str, reason: Option<&str>) -> String {
+    match reason.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(reason) => format!("{what}: {reason}"),
+        None => what.to_owned(),
+    }
+}
+
+/// A stored local span (`2026-12-24T12:00`) as instants in `tz`.
+fn span(tz: &jiff::tz::TimeZone, start: &str, end: &str) -> Option<Interval> {
+    let at = |text: &str| {
+        let local: jiff::civil::DateTime = text.parse().ok()?;
+        let minute = i64::from(local.hour()) * 60 + i64::from(local.minute());
+        edge(tz, local.date(), minute)
+    };
+    Some(Interval::new(at(start)?, at(end)?))
+}
+
+/// The gaps between working stretches that begin and end on `date`.
+fn breaks(tz: &jiff::tz::TimeZone, date: Date, working: &[Interval]) -> Vec<Labelled> {
+    working
+        .windows(2)
+        .map(|pair| Interval::new(pair[0].end, pair[1].start))
+        .filter(|gap| {
+            gap.start < gap.end
+                && local(gap.start, tz).date() == date
+                && local(gap.end, tz).date() == date
+        })
+        .map(|interval| Labelled {
+            interval,
+            label: "Break".to_owned(),
+            kind: "break",
+        })
+        .collect()
 }
 
 /// The appointments at `place` starting on the dates of `range`.
@@ -439,7 +524,23 @@ fn block(a: &AppointmentView, names: &Names, frame: &Frame) -> Block {
         status_label,
         not_arrived: a.status == Status::Booked && start <= frame.now,
         room: room.map(|r| Names::of(&names.rooms, r, "Room").to_owned()),
+        flags: flags(a),
     }
+}
+
+/// The marks an appointment carries besides its status.
+fn flags(a: &AppointmentView) -> Vec<&'static str> {
+    let mut flags = Vec::new();
+    if a.series_id.is_some() {
+        flags.push("Repeats");
+    }
+    if a.source == Source::Online {
+        flags.push("Online");
+    }
+    if a.note.is_some() {
+        flags.push("Note");
+    }
+    flags
 }
 
 /// Cancelled and late-cancelled appointments, for the list under the grid.

@@ -1,12 +1,13 @@
 //! The schedule's time grid: one row per grid step of the location's clock, one column per
 //! practitioner (day view) or per date (week view). Each cell is open (inside working hours,
-//! a link to book), closed, missing (a clock time the zone skips that day), or covered by
+//! a link to book), closed, away (a break, time off, a closure or a holiday, labelled and
+//! spanning its rows), missing (a clock time the zone skips that day), or covered by
 //! appointments, which span the rows they touch.
 //!
 //! Rows are civil clock times, so a week's columns line up; each cell is mapped to instants
 //! in the location's zone on its own date. Pure: instants and a zone in, what to draw out.
 
-use super::time::{civil, edge, hhmm, minute_of_day, shown};
+use super::time::{civil, clock, edge, hhmm, local, minute_of_day, shown};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -23,6 +24,18 @@ pub(super) struct Frame {
     pub tz: TimeZone,
     pub step: i64,
     pub now: Timestamp,
+    /// The date whose rows carry the "now" line: today, in the day view of today.
+    pub line: Option<Date>,
+}
+
+/// Closed time with a name: a break between working blocks, time off, a closure or a
+/// holiday.
+#[derive(Clone)]
+pub(super) struct Labelled {
+    pub interval: Interval,
+    pub label: String,
+    /// `break`, `time-off`, `closure` or `holiday`: the look's class.
+    pub kind: &'static str,
 }
 
 /// One column before it is laid out.
@@ -30,6 +43,8 @@ pub(super) struct Column {
     pub date: Date,
     /// Sorted, disjoint working intervals touching `date`.
     pub working: Vec<Interval>,
+    /// Named closed time, the first match naming a cell.
+    pub away: Vec<Labelled>,
     pub appointments: Vec<Placed>,
     /// The booking form's address for this column, ready for `&start=`.
     pub book: String,
@@ -57,6 +72,26 @@ pub(crate) struct Block {
     /// Booked, started, and the patient has not arrived.
     pub not_arrived: bool,
     pub room: Option<String>,
+    /// Marks such as "Repeats", "Online" or "Note".
+    pub flags: Vec<&'static str>,
+}
+
+impl Block {
+    /// What a pointer resting on the block shows: everything, in one line.
+    pub fn title(&self) -> String {
+        let mut parts = vec![
+            self.time.clone(),
+            self.patient.clone(),
+            self.service.clone(),
+        ];
+        parts.extend(self.room.clone());
+        parts.push(self.status_label.to_owned());
+        if self.not_arrived {
+            parts.push("not arrived".to_owned());
+        }
+        parts.extend(self.flags.iter().map(|f| (*f).to_owned()));
+        parts.join(" · ")
+    }
 }
 
 /// What one cell holds.
@@ -64,35 +99,50 @@ pub(crate) enum Kind {
     Open {
         href: String,
         label: String,
+        time: String,
     },
     Closed,
+    /// Named closed time spanning `rows` rows from this one.
+    Away {
+        rows: usize,
+        label: String,
+        kind: &'static str,
+    },
     /// The clocks skip this time on this date.
     Missing,
     Booked {
         rows: usize,
         blocks: Vec<Block>,
     },
-    /// Part of the appointments cell above, which spans this row.
+    /// Part of the cell above, which spans this row.
     Covered,
 }
 
-pub(crate) struct Cell {
-    pub kind: Kind,
-    /// Now falls inside this cell.
-    pub now: bool,
+/// Where in a row "now" falls: which quarter of it, and the clock time it shows.
+pub(crate) struct NowMark {
+    pub quarter: i64,
+    pub label: String,
 }
 
 /// One row: its clock time and a cell per column.
 pub(crate) struct GridRow {
     pub label: String,
     pub on_hour: bool,
-    pub now: bool,
-    pub cells: Vec<Cell>,
+    pub now: Option<NowMark>,
+    pub cells: Vec<Kind>,
 }
 
 /// The laid-out grid.
 pub(crate) struct Grid {
     pub rows: Vec<GridRow>,
+    pub columns: usize,
+}
+
+impl Grid {
+    /// The width class of the table: wide enough that every column stays readable.
+    pub fn width_class(&self) -> String {
+        format!("cols-{}", self.columns.clamp(1, 8))
+    }
 }
 
 /// Lays out `columns` on rows from the earliest working or booked minute to the latest.
@@ -100,23 +150,42 @@ pub(super) fn build(frame: &Frame, columns: Vec<Column>) -> Grid {
     let step = frame.step.clamp(5, 120);
     let (first, last) = extent(&frame.tz, step, &columns);
     let count = usize::try_from((last - first) / step).unwrap_or(0);
-    let mut laid: Vec<std::vec::IntoIter<Cell>> = columns
+    let width = columns.len();
+    let mut laid: Vec<std::vec::IntoIter<Kind>> = columns
         .into_iter()
         .map(|c| column_cells(frame, step, &c, first, count).into_iter())
         .collect();
     let rows = (0..count)
         .map(|index| {
             let minute = first + step * index as i64;
-            let cells: Vec<Cell> = laid.iter_mut().filter_map(Iterator::next).collect();
             GridRow {
                 label: hhmm(minute),
                 on_hour: minute % 60 == 0,
-                now: cells.iter().any(|c| c.now),
-                cells,
+                now: now_mark(frame, step, minute),
+                cells: laid.iter_mut().filter_map(Iterator::next).collect(),
             }
         })
         .collect();
-    Grid { rows }
+    Grid {
+        rows,
+        columns: width,
+    }
+}
+
+/// The "now" line's place in the row starting at `minute`, when now falls in it.
+fn now_mark(frame: &Frame, step: i64, minute: i64) -> Option<NowMark> {
+    let date = frame.line?;
+    let start = edge(&frame.tz, date, minute)?;
+    let end = edge(&frame.tz, date, minute + step)?;
+    if !(start <= frame.now && frame.now < end) {
+        return None;
+    }
+    let into = frame.now.as_second() - start.as_second();
+    let length = (end.as_second() - start.as_second()).max(1);
+    Some(NowMark {
+        quarter: (into * 4 / length).clamp(0, 3),
+        label: clock(&local(frame.now, &frame.tz)),
+    })
 }
 
 /// The first and last minute of the day the grid shows, on the step.
@@ -150,54 +219,78 @@ fn span_on(tz: &TimeZone, date: Date, start: Timestamp, end: Timestamp) -> (i64,
     )
 }
 
-fn column_cells(frame: &Frame, step: i64, column: &Column, first: i64, count: usize) -> Vec<Cell> {
-    let mut cells: Vec<Cell> = (0..count)
+fn column_cells(frame: &Frame, step: i64, column: &Column, first: i64, count: usize) -> Vec<Kind> {
+    let mut cells: Vec<Kind> = (0..count)
         .map(|i| free_cell(frame, step, column, first + step * i as i64))
         .collect();
     for (from, until, blocks) in groups(frame, step, column, first, count) {
-        let now = cells[from..until].iter().any(|c| c.now);
         for cell in &mut cells[from + 1..until] {
-            *cell = Cell {
-                kind: Kind::Covered,
-                now: false,
-            };
+            *cell = Kind::Covered;
         }
         let rows = until - from;
-        cells[from] = Cell {
-            kind: Kind::Booked { rows, blocks },
-            now,
-        };
+        cells[from] = Kind::Booked { rows, blocks };
     }
+    merge_away(&mut cells);
     cells
 }
 
-/// A cell with no appointment: open when working hours cover all of it.
-fn free_cell(frame: &Frame, step: i64, column: &Column, minute: i64) -> Cell {
-    let missing = Cell {
-        kind: Kind::Missing,
-        now: false,
-    };
+/// Joins runs of away cells with the same name into one cell spanning their rows.
+fn merge_away(cells: &mut [Kind]) {
+    let mut head: Option<usize> = None;
+    for index in 0..cells.len() {
+        let same = match (head.map(|h| &cells[h]), &cells[index]) {
+            (
+                Some(Kind::Away { label, kind, .. }),
+                Kind::Away {
+                    label: l, kind: k, ..
+                },
+            ) => label == l && kind == k,
+            _ => false,
+        };
+        if !same {
+            head = matches!(cells[index], Kind::Away { .. }).then_some(index);
+            continue;
+        }
+        cells[index] = Kind::Covered;
+        if let Some(Kind::Away { rows, .. }) = head.map(|h| &mut cells[h]) {
+            *rows += 1;
+        }
+    }
+}
+
+/// A cell with no appointment: open when working hours cover all of it, else closed and
+/// named by the first labelled span it starts in.
+fn free_cell(frame: &Frame, step: i64, column: &Column, minute: i64) -> Kind {
     if !shown(&frame.tz, column.date, minute) {
-        return missing;
+        return Kind::Missing;
     }
     let start = edge(&frame.tz, column.date, minute);
     let end = edge(&frame.tz, column.date, minute + step);
     let (Some(start), Some(end), Some(local)) = (start, end, civil(column.date, minute)) else {
-        return missing;
+        return Kind::Missing;
     };
     if end <= start {
-        return missing;
+        return Kind::Missing;
     }
-    let now = start <= frame.now && frame.now < end;
     let cell = Interval::new(start, end);
-    let kind = if column.working.iter().any(|w| w.contains(&cell)) {
-        let label = format!("Book {} at {}", column.who, hhmm(minute));
+    if column.working.iter().any(|w| w.contains(&cell)) {
+        let time = hhmm(minute);
+        let label = format!("Book {} at {time}", column.who);
         let href = format!("{}&start={}", column.book, local_text(local));
-        Kind::Open { href, label }
-    } else {
-        Kind::Closed
-    };
-    Cell { kind, now }
+        return Kind::Open { href, label, time };
+    }
+    let named = column
+        .away
+        .iter()
+        .find(|a| a.interval.start <= start && start < a.interval.end);
+    match named {
+        Some(away) => Kind::Away {
+            rows: 1,
+            label: away.label.clone(),
+            kind: away.kind,
+        },
+        None => Kind::Closed,
+    }
 }
 
 /// Appointments gathered into runs of rows; appointments sharing a row share a cell.
@@ -260,6 +353,7 @@ mod tests {
             status_label: "Booked",
             not_arrived: false,
             room: None,
+            flags: Vec::new(),
         }
     }
 
@@ -278,25 +372,29 @@ mod tests {
                     block: block(name),
                 })
                 .collect(),
+            away: Vec::new(),
             book: "/schedule/book?location=l&practitioner=p".into(),
             who: "Léa".into(),
         }
     }
 
     fn frame(now: &str) -> Frame {
+        let now = at(now);
         Frame {
             tz: toronto(),
             step: 30,
-            now: at(now),
+            line: Some(now.to_zoned_datetime(toronto()).date()),
+            now,
         }
     }
 
     fn kinds(grid: &Grid, col: usize) -> String {
         grid.rows
             .iter()
-            .map(|r| match &r.cells[col].kind {
+            .map(|r| match &r.cells[col] {
                 Kind::Open { .. } => 'o',
                 Kind::Closed => '.',
+                Kind::Away { .. } => 'a',
                 Kind::Missing => 'x',
                 Kind::Booked { .. } => 'B',
                 Kind::Covered => '|',
@@ -315,9 +413,11 @@ mod tests {
         assert_eq!(grid.rows.first().unwrap().label, "09:00");
         assert_eq!(grid.rows.last().unwrap().label, "11:30");
         assert_eq!(kinds(&grid, 0), "ooB|oo");
-        assert!(grid.rows[2].now);
+        let now = grid.rows[2].now.as_ref().expect("now is in the 10:00 row");
+        assert_eq!((now.quarter, now.label.as_str()), (1, "10:10"));
+        assert!(grid.rows.iter().filter(|r| r.now.is_some()).count() == 1);
         assert!(matches!(
-            grid.rows[2].cells[0].kind,
+            grid.rows[2].cells[0],
             Kind::Booked { rows: 2, .. }
         ));
     }
@@ -335,7 +435,7 @@ mod tests {
 
         assert_eq!(grid.rows[0].label, "07:00");
         assert_eq!(kinds(&grid, 0), "B|..oo");
-        let Kind::Booked { blocks, .. } = &grid.rows[0].cells[0].kind else {
+        let Kind::Booked { blocks, .. } = &grid.rows[0].cells[0] else {
             panic!("not booked");
         };
         assert_eq!(blocks.len(), 2);
@@ -374,10 +474,44 @@ mod tests {
 
         let grid = build(&frame("2026-12-01T00:00:00Z"), columns);
 
-        let Kind::Open { href, label } = &grid.rows[1].cells[0].kind else {
+        let Kind::Open { href, label, time } = &grid.rows[1].cells[0] else {
             panic!("not open");
         };
         assert!(href.ends_with("&start=2026-12-03T09:30"), "{href}");
         assert_eq!(label, "Book Léa at 09:30");
+        assert_eq!(time, "09:30");
+    }
+
+    #[test]
+    fn a_break_between_blocks_is_one_labelled_cell_spanning_its_rows() {
+        let hours = [
+            ("2026-12-03T14:00:00Z", "2026-12-03T15:00:00Z"),
+            ("2026-12-03T16:30:00Z", "2026-12-03T17:00:00Z"),
+        ];
+        let mut columns = vec![column("2026-12-03", &hours, &[])];
+        columns[0].away.push(Labelled {
+            interval: Interval::new(at("2026-12-03T15:00:00Z"), at("2026-12-03T16:30:00Z")),
+            label: "Break".into(),
+            kind: "break",
+        });
+
+        let grid = build(&frame("2026-12-01T00:00:00Z"), columns);
+
+        assert_eq!(kinds(&grid, 0), "ooa||o");
+        assert!(matches!(
+            &grid.rows[2].cells[0],
+            Kind::Away { rows: 3, label, kind: "break" } if label == "Break"
+        ));
+    }
+
+    #[test]
+    fn the_now_line_is_drawn_only_on_the_date_asked_for() {
+        let hours = [("2026-12-03T14:00:00Z", "2026-12-03T17:00:00Z")];
+        let mut frame = frame("2026-12-03T15:10:00Z");
+        frame.line = None;
+
+        let grid = build(&frame, vec![column("2026-12-03", &hours, &[])]);
+
+        assert!(grid.rows.iter().all(|r| r.now.is_none()));
     }
 }

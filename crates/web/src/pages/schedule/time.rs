@@ -131,7 +131,6 @@ pub(super) fn query_date(raw: Option<&str>, field: &str) -> Result<Option<Date>,
 }
 
 /// Minutes as people say them: "2 hours", "90 minutes", "1 day".
-#[allow(dead_code)] // for the booking-rules page, which is not written yet
 pub(super) fn duration_text(minutes: i64) -> String {
     let plural = |n: i64, unit: &str| {
         if n == 1 {
