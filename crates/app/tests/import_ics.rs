@@ -16,6 +16,9 @@ use knead_domain::appointment::Source;
 use knead_domain::booking::{AppointmentView, BookingInput};
 use knead_domain::ids::PractitionerId;
 use knead_domain::setup::{LocationInput, PatientInput, PractitionerInput, ServiceInput};
+use knead_store::StoreError;
+use knead_store::appointments::{self, AppointmentRow};
+use knead_store::imports;
 use knead_testkit::{TestDb, on_both_backends};
 use std::path::{Path, PathBuf};
 
@@ -916,7 +919,55 @@ async fn a_dry_run_reports_and_writes_nothing(db: TestDb) {
     assert!(c.patient_names().await.is_empty());
 }
 
+/// PostgreSQL aborts a transaction at its first error: the import's insert refuses a taken
+/// time inside a savepoint, so the same transaction still writes the next appointment.
+async fn a_refused_overlap_leaves_the_import_transaction_usable(db: TestDb) {
+    let c = clinic(&db).await;
+    let patient = c.add_patient("Elif", "Kaya", None).await;
+    let booking = BookingInput {
+        patient_id: Some(patient),
+        practitioner_id: Some(c.practitioner.clone()),
+        service_id: Some(c.massage_60.clone()),
+        location_id: Some(c.location.clone()),
+        start: Some("2026-03-09T10:00:00-04:00".into()),
+        override_reason: Some("outside the hours set so far".into()),
+        ..BookingInput::default()
+    };
+    let booked = c.app.book(&c.staff, &booking, Source::Desk).await.unwrap();
+    let clinic_id = c.staff.clinic_id.clone();
+    let mut tx = db.store.write().await.unwrap();
+    let existing = appointments::get(&mut tx, &clinic_id, &booked.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let overlapping = AppointmentRow {
+        id: "import-overlap".into(),
+        ..existing.clone()
+    };
+    let hour = 3600;
+    let free = AppointmentRow {
+        id: "import-free".into(),
+        starts_at: existing.starts_at + 2 * hour,
+        ends_at: existing.ends_at + 2 * hour,
+        occupied_from: existing.occupied_from + 2 * hour,
+        occupied_until: existing.occupied_until + 2 * hour,
+        ..existing
+    };
+
+    let refused = imports::insert_appointment(&mut tx, &clinic_id, &overlapping, 0).await;
+    let written = imports::insert_appointment(&mut tx, &clinic_id, &free, 0).await;
+    tx.commit().await.unwrap();
+
+    assert!(
+        matches!(refused, Err(StoreError::Overlap { .. })),
+        "{refused:?}"
+    );
+    assert!(written.is_ok(), "{written:?}");
+    assert_eq!(c.appointments().await.len(), 2);
+}
+
 on_both_backends!(
+    a_refused_overlap_leaves_the_import_transaction_usable,
     every_calendar_file_is_imported_or_refused_with_its_line,
     a_google_export_becomes_an_appointment_with_a_new_patient,
     an_exchange_export_with_windows_zone_names_keeps_its_times,

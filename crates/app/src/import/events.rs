@@ -286,6 +286,8 @@ fn all_moments(
 }
 
 /// The comma-separated dates or times of one property; a `PERIOD` counts by its start.
+// Known shortcoming: an `RDATE` period's own end is not kept; that occurrence lasts as long
+// as the event's others. Keeping a length per start in `Event::rdates` would remove this.
 fn moments(
     p: &Property<'_>,
     source: &Source,

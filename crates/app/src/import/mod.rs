@@ -3,13 +3,15 @@
 //! time for one practitioner at one location.
 //!
 //! The import reads the whole file before it writes anything, so a malformed file changes
-//! nothing and its error names the line. It then plans every occurrence from now to the
-//! end of the booking horizon (the booking policy's `horizon_days`): appointments for
-//! events that name one person ([`classify`] has the rules), time off for the rest, and a
-//! reason for each one left out. Past occurrences are skipped: a therapist moving over
-//! needs the bookings to come, and past ones would be history without charts or receipts.
-//! The plan is written in one transaction with one audit event, and each occurrence
-//! written is remembered in `import_record`, so importing the same file again adds nothing.
+//! nothing and its error names the line. It then plans every occurrence that starts from
+//! now to the end of the booking horizon (the last local day the booking policy's
+//! `horizon_days` allows): appointments for events that name one person ([`classify`] has
+//! the rules), time off for the rest, and a reason for each one left out ([`plan`] has the
+//! order of the checks). Occurrences outside that window are not imported; the report
+//! counts the events that have none in it. A therapist moving over needs the bookings to
+//! come, and past ones would be history without charts or receipts. The plan is written in
+//! one transaction with one audit event, and each occurrence written is remembered in
+//! `import_record`, so importing the same file again adds nothing.
 
 mod apply;
 mod classify;

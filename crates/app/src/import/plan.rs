@@ -10,6 +10,12 @@
 //! only with appointments booked in Knead itself (not imported): time off over a booking
 //! needs a person to decide, while a calendar's own appointment inside its own busy block
 //! is what the calendar said.
+//!
+//! Known shortcoming: an occurrence is known by its event's UID and original start, so an
+//! event moved or cancelled in the calendar after an import is not moved or cancelled in
+//! Knead (a moved single event is imported again at its new time, beside the old one); the
+//! desk does that by hand. Matching `import_record` by UID alone for single events, and
+//! updating what it points to, would remove this.
 
 use super::classify::{self, Kind};
 use super::events::Event;

@@ -1,7 +1,10 @@
 //! Windows time zone names, as Outlook and Exchange write them in `TZID`, mapped to IANA
-//! zones. Written for Knead from the default ("001") territory of Unicode CLDR's
-//! windowsZones mapping, plus the display names Outlook sometimes writes for the zones of
-//! Canada and the United States.
+//! zones as the default ("001") territory of Unicode CLDR's windowsZones mapping maps them,
+//! plus the display names Outlook sometimes writes for the zones of Canada and the United
+//! States.
+// Known shortcoming: the table holds the North American ids and the most used ones of
+// other continents, not all of CLDR's; an id it lacks is read from the file's VTIMEZONE
+// (Exchange always writes one), else as the location's zone with a note in the report.
 
 /// The IANA zone for a Windows zone id or an Outlook display name, if known.
 pub(crate) fn iana(tzid: &str) -> Option<&'static str> {
@@ -189,6 +192,34 @@ const WINDOWS: &[(&str, &str)] = &[
     ("Samoa Standard Time", "Pacific/Apia"),
     ("Line Islands Standard Time", "Pacific/Kiritimati"),
     ("Marquesas Standard Time", "Pacific/Marquesas"),
+    ("New Zealand Standard Time", "Pacific/Auckland"),
+    // Elsewhere: the ids Exchange writes most often.
+    ("UTC", "Etc/UTC"),
+    ("GMT Standard Time", "Europe/London"),
+    ("Greenwich Standard Time", "Atlantic/Reykjavik"),
+    ("W. Europe Standard Time", "Europe/Berlin"),
+    ("Central Europe Standard Time", "Europe/Budapest"),
+    ("Romance Standard Time", "Europe/Paris"),
+    ("Central European Standard Time", "Europe/Warsaw"),
+    ("GTB Standard Time", "Europe/Bucharest"),
+    ("FLE Standard Time", "Europe/Kyiv"),
+    ("Russian Standard Time", "Europe/Moscow"),
+    ("Israel Standard Time", "Asia/Jerusalem"),
+    ("Egypt Standard Time", "Africa/Cairo"),
+    ("South Africa Standard Time", "Africa/Johannesburg"),
+    ("Arabian Standard Time", "Asia/Dubai"),
+    ("India Standard Time", "Asia/Kolkata"),
+    ("SE Asia Standard Time", "Asia/Bangkok"),
+    ("Singapore Standard Time", "Asia/Singapore"),
+    ("China Standard Time", "Asia/Shanghai"),
+    ("Korea Standard Time", "Asia/Seoul"),
+    ("Tokyo Standard Time", "Asia/Tokyo"),
+    ("AUS Eastern Standard Time", "Australia/Sydney"),
+    ("Central Standard Time (Mexico)", "America/Mexico_City"),
+    ("SA Pacific Standard Time", "America/Bogota"),
+    ("Pacific SA Standard Time", "America/Santiago"),
+    ("E. South America Standard Time", "America/Sao_Paulo"),
+    ("Argentina Standard Time", "America/Argentina/Buenos_Aires"),
 ];
 
 #[cfg(test)]
