@@ -101,11 +101,13 @@ impl Browser {
 
     /// Types `value` into the input, select or textarea named `name`, replacing what was there.
     pub async fn fill(&self, name: &str, value: &str) {
-        let field = self
-            .client
-            .find(Locator::Css(&format!("[name=\"{name}\"]")))
-            .await
-            .unwrap();
+        self.fill_at(&format!("[name=\"{name}\"]"), value).await;
+    }
+
+    /// Types `value` into the first field `css` finds, for a page where several forms share
+    /// a field name.
+    pub async fn fill_at(&self, css: &str, value: &str) {
+        let field = self.client.find(Locator::Css(css)).await.unwrap();
         if field.tag_name().await.unwrap() == "select" {
             let option = format!("option[value=\"{value}\"]");
             field
@@ -140,6 +142,48 @@ impl Browser {
         let button = self.client.find(Locator::XPath(&xpath)).await.unwrap();
         button.click().await.unwrap();
         self.until_stale(&button).await;
+    }
+
+    /// Clicks the first element matching `css` (a link or a button) and waits for the page
+    /// it leads to.
+    pub async fn follow(&self, css: &str) {
+        let element = self.client.find(Locator::Css(css)).await.unwrap();
+        element.click().await.unwrap();
+        self.until_stale(&element).await;
+    }
+
+    /// Clicks the link or button at `xpath` and waits for the page it leads to.
+    pub async fn follow_xpath(&self, xpath: &str) {
+        let element = self.client.find(Locator::XPath(xpath)).await.unwrap();
+        element.click().await.unwrap();
+        self.until_stale(&element).await;
+    }
+
+    /// Opens the `<details>` whose summary reads `text`, as a click on it would.
+    pub async fn open_details(&self, text: &str) {
+        let xpath = format!("//summary[normalize-space()=\"{text}\"]");
+        let summary = self.client.find(Locator::XPath(&xpath)).await.unwrap();
+        summary.click().await.unwrap();
+    }
+
+    /// Sets the value of the input named `name` directly: date and time inputs take typed
+    /// keys in the browser's own order, which differs by locale.
+    pub async fn set_value(&self, name: &str, value: &str) {
+        let script = "document.querySelector(`[name=\"${arguments[0]}\"]`).value = arguments[1];";
+        let args = vec![serde_json::json!(name), serde_json::json!(value)];
+        self.client.execute(script, args).await.unwrap();
+    }
+
+    /// The text of the first element matching `css`.
+    pub async fn text_of(&self, css: &str) -> String {
+        let element = self.client.find(Locator::Css(css)).await.unwrap();
+        element.text().await.unwrap()
+    }
+
+    /// Resizes the window and saves a screenshot of it as `name`.
+    pub async fn screenshot_at(&self, name: &str, width: u32, height: u32) -> PathBuf {
+        self.client.set_window_size(width, height).await.unwrap();
+        self.screenshot(name).await
     }
 
     /// Waits (up to ten seconds) until `element` no longer belongs to the loaded page.

@@ -1,6 +1,382 @@
-//! Stub.
+//! Time off and extra shifts: the dates on which a practitioner's weekly hours do not hold.
+//! The list shows what is still to come (or, on request, what is over), for everyone or one
+//! practitioner; a form adds time off (whole days or part of one, over a range of dates, at
+//! every location or one) or an extra shift (part of one day at one location); each entry is
+//! removed after a confirmation.
+
+use super::load;
+use super::setup_span::{
+    SPAN_LABELS, When, list_href, location_choices, practitioner_choices, span_input, span_text,
+    today_at, zones_text,
+};
+use super::{Tab, TabLink, schedule_chrome, tabs};
 use crate::AppState;
+use crate::auth::Signed;
+use crate::pages::errors::PageResult;
+use crate::pages::form::{Choice, Form, Labels};
+use crate::pages::view::{Chrome, everything, render, see_other};
+use askama::Template;
 use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use knead_app::scheduling::ExceptionView;
+use knead_app::{AppError, Staff};
+use knead_domain::booking::ExceptionInput;
+use knead_domain::ids::{LocationId, PractitionerId};
+use knead_domain::setup::{Location, Practitioner};
+use knead_domain::{FieldErrors, Permission};
+use serde::Deserialize;
+
+const LABELS: Labels = &[
+    ("practitioner_id", "Practitioner"),
+    ("kind", "What"),
+    ("location_id", "Location"),
+    SPAN_LABELS[0],
+    SPAN_LABELS[1],
+    SPAN_LABELS[2],
+    SPAN_LABELS[3],
+    ("reason", "Reason"),
+];
+
+const KINDS: [(&str, &str); 2] = [
+    ("time_off", "Time off: not available"),
+    (
+        "extra_shift",
+        "Extra shift: available outside the weekly hours",
+    ),
+];
+
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
+        .route("/schedule/exceptions", get(show).post(add))
+        .route("/schedule/exceptions/{id}/remove", post(remove))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListQuery {
+    practitioner: Option<String>,
+    when: Option<String>,
+    remove: Option<String>,
+    saved: Option<String>,
+}
+
+/// One exception as the list shows it.
+struct Row {
+    id: String,
+    when: String,
+    practitioner: String,
+    kind: &'static str,
+    place: String,
+    reason: String,
+    remove_href: String,
+}
+
+/// The entry about to be removed, with its question.
+struct Removal {
+    id: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "schedule_exceptions.html")]
+struct ExceptionsPage {
+    chrome: Chrome,
+    tabs: Vec<TabLink>,
+    filter: Vec<Choice>,
+    practitioner_id: String,
+    when: When,
+    rows: Vec<Row>,
+    removal: Option<Removal>,
+    form: Form,
+    practitioners: Vec<Choice>,
+    locations: Vec<Choice>,
+    kinds: Vec<Choice>,
+    zone: String,
+    saved: Option<&'static str>,
+    can_edit: bool,
+    has_practitioners: bool,
+}
+
+impl ExceptionsPage {
+    fn href(&self, when: When) -> String {
+        let params = [
+            ("practitioner", self.practitioner_id.as_str()),
+            ("when", when.query_value()),
+        ];
+        list_href("/schedule/exceptions", &params)
+    }
+
+    fn upcoming_href(&self) -> String {
+        self.href(When::Upcoming)
+    }
+
+    fn past_href(&self) -> String {
+        self.href(When::Past)
+    }
+
+    fn keeps(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("practitioner", self.practitioner_id.clone()),
+            ("when", self.when.as_str().to_owned()),
+        ]
+    }
+
+    /// The list the filter keeps: `past`, or blank for the upcoming one.
+    fn when_keep(&self) -> &'static str {
+        self.when.query_value()
+    }
+
+    fn remove_action(&self, removal: &Removal) -> String {
+        format!("/schedule/exceptions/{}/remove", removal.id)
+    }
+
+    fn heading(&self) -> &'static str {
+        match self.when {
+            When::Upcoming => "Upcoming",
+            When::Past => "Past",
+        }
+    }
+}
+
+/// What every part of the page reads: the practitioners and locations, and the filter.
+struct Setting {
+    practitioners: Vec<Practitioner>,
+    locations: Vec<Location>,
+    practitioner: Option<Practitioner>,
+    when: When,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let when = When::from_query(q.when.as_deref());
+    let setting = setting(&state, &signed.staff, q.practitioner.as_deref(), when).await?;
+    let form = Form::new(LABELS)
+        .with("kind", "time_off")
+        .with("practitioner_id", chosen_id(&setting));
+    let mut page = exceptions_page(&state, &signed, &setting, form).await?;
+    if let Some(id) = q.remove.as_deref() {
+        let row = page.rows.iter().find(|r| r.id == id);
+        let row = row.ok_or(AppError::NotFound)?;
+        page.removal = Some(Removal {
+            id: row.id.clone(),
+            detail: format!("{}: {}, {}.", row.kind, row.practitioner, row.when),
+        });
+    }
+    page.saved = match q.saved.as_deref() {
+        Some("added") => Some("Added. The schedule and online booking follow it from now on."),
+        Some("removed") => Some("Removed. The weekly hours hold again on those dates."),
+        _ => None,
+    };
+    render(StatusCode::OK, &page)
+}
+
+async fn add(State(state): State<AppState>, signed: Signed, body: Bytes) -> PageResult {
+    let staff = &signed.staff;
+    let form = Form::posted(LABELS, &body);
+    let wanted = form.value("practitioner_id").trim();
+    let practitioner = (!wanted.is_empty()).then(|| wanted.to_owned());
+    let setting = setting(&state, staff, practitioner.as_deref(), When::Upcoming).await?;
+    let result = match exception_input(&state, staff, &form).await? {
+        Ok(input) => state.app.add_exception(staff, &input).await.map(|_| ()),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    match result {
+        Ok(()) => {
+            let params = [("practitioner", wanted), ("saved", "added")];
+            Ok(see_other(&list_href("/schedule/exceptions", &params)))
+        }
+        Err(error) => {
+            let form = form.rejected(error)?;
+            let status = form.status();
+            render(
+                status,
+                &exceptions_page(&state, &signed, &setting, form).await?,
+            )
+        }
+    }
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::posted(&[], &body);
+    state.app.remove_exception(&signed.staff, &id).await?;
+    let params = [
+        ("practitioner", form.value("practitioner")),
+        ("when", form.value("when")),
+        ("saved", "removed"),
+    ];
+    Ok(see_other(&list_href("/schedule/exceptions", &params)))
+}
+
+/// The exception as the use case reads it. A location of another clinic is not found; an
+/// extra shift needs its clock times, which the page asks for beside them.
+async fn exception_input(
+    state: &AppState,
+    staff: &Staff,
+    form: &Form,
+) -> Result<Result<ExceptionInput, FieldErrors>, AppError> {
+    let location = form.value("location_id").trim();
+    if !location.is_empty() {
+        let id = LocationId::from_string(location);
+        state.app.location(staff, &id).await?;
+    }
+    let mut errors = FieldErrors::new();
+    if form.value("practitioner_id").trim().is_empty() {
+        errors.add("practitioner_id", "is required");
+    }
+    if form.value("kind") == "extra_shift" {
+        for name in ["start_time", "end_time"] {
+            if form.value(name).trim().is_empty() {
+                errors.add(name, "is required for an extra shift");
+            }
+        }
+    }
+    let span = span_input(form);
+    if let Err(span_errors) = &span {
+        for (field, message) in span_errors.iter() {
+            errors.add(field, message);
+        }
+    }
+    let (start, end) = match span {
+        Ok(span) if errors.is_empty() => span,
+        _ => return Ok(Err(errors)),
+    };
+    Ok(Ok(ExceptionInput {
+        practitioner_id: form.text("practitioner_id"),
+        location_id: form.text("location_id"),
+        kind: form.text("kind"),
+        start,
+        end,
+        reason: form.text("reason"),
+    }))
+}
+
+/// The practitioners, locations and the one practitioner asked for (another clinic's is not
+/// found).
+async fn setting(
+    state: &AppState,
+    staff: &Staff,
+    practitioner: Option<&str>,
+    when: When,
+) -> Result<Setting, AppError> {
+    let practitioners = load::practitioners(state, staff).await?;
+    let locations = state.app.locations(staff, &everything()?).await?.items;
+    let practitioner = match practitioner.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(id) => {
+            let id = PractitionerId::from_string(id);
+            Some(state.app.practitioner(staff, &id).await?)
+        }
+        None => None,
+    };
+    Ok(Setting {
+        practitioners,
+        locations,
+        practitioner,
+        when,
+    })
+}
+
+fn chosen_id(setting: &Setting) -> String {
+    setting
+        .practitioner
+        .as_ref()
+        .map_or_else(String::new, |p| p.id.to_string())
+}
+
+async fn exceptions_page(
+    state: &AppState,
+    signed: &Signed,
+    setting: &Setting,
+    form: Form,
+) -> Result<ExceptionsPage, AppError> {
+    let chosen = chosen_id(setting);
+    let mut filter = vec![Choice {
+        value: String::new(),
+        label: "Everyone".to_owned(),
+        selected: chosen.is_empty(),
+    }];
+    filter.extend(practitioner_choices(&setting.practitioners, &chosen));
+    let location = form.value("location_id").to_owned();
+    let kinds = form.choices("kind", &KINDS);
+    Ok(ExceptionsPage {
+        chrome: schedule_chrome(state, signed).await?,
+        tabs: tabs(Tab::Exceptions),
+        filter,
+        rows: rows(state, &signed.staff, setting).await?,
+        removal: None,
+        practitioners: practitioner_choices(&setting.practitioners, form.value("practitioner_id")),
+        locations: location_choices(&setting.locations, &location),
+        kinds,
+        form,
+        zone: zones_text(&setting.locations),
+        practitioner_id: chosen,
+        when: setting.when,
+        saved: None,
+        can_edit: signed.staff.can(Permission::ManageSetup),
+        has_practitioners: !setting.practitioners.is_empty(),
+    })
+}
+
+/// The listed exceptions: upcoming ones soonest first, past ones latest first.
+async fn rows(state: &AppState, staff: &Staff, setting: &Setting) -> Result<Vec<Row>, AppError> {
+    let first = setting.locations.first();
+    let today = today_at(state.app.clock().now(), first)?;
+    let (from, to) = setting.when.dates(today);
+    let id = setting.practitioner.as_ref().map(|p| &p.id);
+    let found = state.app.exceptions(staff, id, from, to).await?;
+    let mut kept: Vec<ExceptionView> = found
+        .into_iter()
+        .filter(|e| setting.when.keeps(&e.end, today))
+        .collect();
+    if setting.when == When::Past {
+        kept.reverse();
+    }
+    Ok(kept.iter().map(|e| row(e, setting)).collect())
+}
+
+fn row(e: &ExceptionView, setting: &Setting) -> Row {
+    let practitioner = setting
+        .practitioners
+        .iter()
+        .find(|p| p.id.as_str() == e.practitioner_id)
+        .map_or("Unknown practitioner", |p| p.fields.name.as_str());
+    let place = match &e.location_id {
+        None => "Every location".to_owned(),
+        Some(id) => setting
+            .locations
+            .iter()
+            .find(|l| l.id.as_str() == id)
+            .map_or_else(|| "Unknown location".to_owned(), |l| l.fields.name.clone()),
+    };
+    let params = [
+        ("practitioner", chosen_id(setting)),
+        ("when", setting.when.as_str().to_owned()),
+        ("remove", e.id.clone()),
+    ];
+    let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    Row {
+        id: e.id.clone(),
+        when: span_text(&e.start, &e.end),
+        practitioner: practitioner.to_owned(),
+        kind: if e.kind == "extra_shift" {
+            "Extra shift"
+        } else {
+            "Time off"
+        },
+        place,
+        reason: e.reason.clone().unwrap_or_default(),
+        remove_href: format!(
+            "{}#confirm-title",
+            list_href("/schedule/exceptions", &params)
+        ),
+    }
 }

@@ -110,6 +110,14 @@ impl When {
         }
     }
 
+    /// The value of `when` in a link to this list: blank for the default, upcoming.
+    pub fn query_value(self) -> &'static str {
+        match self {
+            When::Upcoming => "",
+            When::Past => "past",
+        }
+    }
+
     /// The local dates to ask the application for.
     pub fn dates(self, today: Date) -> (Date, Date) {
         let reach = LIST_YEARS * 366;
