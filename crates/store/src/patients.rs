@@ -125,6 +125,29 @@ pub async fn get(
     row.as_ref().map(from_row).transpose()
 }
 
+/// The patients among `ids`, in no particular order; ids of no patient of the clinic are
+/// passed over.
+pub async fn get_many(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+    ids: &[PatientId],
+) -> Result<Vec<Patient>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (2..ids.len() + 2).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM patient WHERE clinic_id = $1 AND id IN ({})",
+        marks.join(", ")
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(clinic.as_str());
+    for id in ids {
+        query = query.bind(id.as_str());
+    }
+    let rows = query.fetch_all(conn).await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// Escapes `%`, `_` and `\` so a search term matches literally inside `LIKE ... ESCAPE '\'`.
 fn like_literal(term: &str) -> String {
     term.replace('\\', "\\\\")

@@ -1,12 +1,12 @@
 //! Store behaviour that must hold on SQLite and PostgreSQL alike.
 
 use knead_domain::Role;
-use knead_domain::ids::{ClinicId, LocationId, RoomId, UserId};
-use knead_domain::setup::{ClinicInput, LocationInput, RoomFields};
+use knead_domain::ids::{ClinicId, LocationId, PatientId, RoomId, UserId};
+use knead_domain::setup::{ClinicInput, LocationInput, PatientInput, RoomFields};
 use knead_store::audit::{self, Actor, NewEvent};
 use knead_store::auth::{self, UserRecord};
 use knead_store::clinics::{self, ClinicRecord};
-use knead_store::{PageRequest, StoreError, setup};
+use knead_store::{PageRequest, StoreError, patients, setup};
 use knead_testkit::{TestDb, on_both_backends};
 
 async fn clinic(db: &TestDb, slug: &str) -> ClinicId {
@@ -210,7 +210,44 @@ async fn an_email_signs_in_to_one_account_on_the_whole_host(db: TestDb) {
     assert!(error.is_unique_on("email"), "{error:?}");
 }
 
+async fn patients_fetched_together_are_only_the_clinics_own(db: TestDb) {
+    let a = clinic(&db, "a").await;
+    let b = clinic(&db, "b").await;
+    let mut conn = db.store.read().await.unwrap();
+    let mut add = async |clinic: &ClinicId, first: &str| {
+        let fields = PatientInput {
+            legal_first_name: Some(first.into()),
+            legal_last_name: Some("Lévesque".into()),
+            ..Default::default()
+        }
+        .parse(jiff::civil::date(2026, 12, 3))
+        .unwrap();
+        let id = PatientId::generate();
+        patients::insert(&mut conn, clinic, &id, &fields, first, 1)
+            .await
+            .unwrap();
+        id
+    };
+    let mine = [add(&a, "Anne").await, add(&a, "Benoît").await];
+    let theirs = add(&b, "Chloé").await;
+    let unknown = PatientId::generate();
+
+    let asked = [mine[0].clone(), theirs, mine[1].clone(), unknown];
+    let mut found: Vec<String> = patients::get_many(&mut conn, &a, &asked)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.fields.legal_first_name)
+        .collect();
+    found.sort();
+    let none = patients::get_many(&mut conn, &a, &[]).await.unwrap();
+
+    assert_eq!(found, ["Anne", "Benoît"]);
+    assert!(none.is_empty());
+}
+
 on_both_backends!(
+    patients_fetched_together_are_only_the_clinics_own,
     a_taken_slug_is_a_unique_error_naming_the_slug,
     rows_of_one_clinic_are_invisible_to_another,
     a_room_cannot_point_at_another_clinics_location,

@@ -487,40 +487,6 @@ mod tests {
         );
     }
 
-    /// Run with `cargo test --release -p knead-domain -- --ignored`; debug builds are about
-    /// ten times slower.
-    #[test]
-    #[ignore = "timing; meaningful only in a release build"]
-    fn twenty_eight_days_with_three_hundred_bookings_take_under_a_millisecond() {
-        let toronto = zone("America/Toronto");
-        let first = utc("2026-02-20T09:00-05:00");
-        let availability: Vec<Interval> = (0..28)
-            .map(|day| first + SignedDuration::from_hours(24 * day))
-            .map(|start| Interval::new(start, start + SignedDuration::from_hours(10)))
-            .collect();
-        let occupied: Vec<Interval> = (0..300)
-            .map(|n| first + SignedDuration::from_mins(131 * n))
-            .map(|start| Interval::new(start, start + SignedDuration::from_mins(75)))
-            .collect();
-        let query = SlotQuery {
-            range: DateRange::new(day("2026-02-20"), day("2026-03-19")).unwrap(),
-            buffer_before: 10,
-            buffer_after: 10,
-            ..query("2026-02-20", 60, 15)
-        };
-
-        let started = std::time::Instant::now();
-        for _ in 0..100 {
-            open_slots(&toronto, &query, &availability, &occupied).unwrap();
-        }
-        let each = started.elapsed() / 100;
-
-        assert!(
-            each < std::time::Duration::from_millis(1),
-            "{each:?} per call"
-        );
-    }
-
     #[test]
     fn nonsense_minutes_are_refused_field_by_field() {
         let toronto = zone("America/Toronto");

@@ -518,7 +518,7 @@ fn block(a: &AppointmentView, names: &Names, frame: &Frame) -> Block {
     Block {
         href: appointment_href(&a.id),
         time,
-        patient: Names::of(&names.patients, &a.patient_id, "Patient").to_owned(),
+        patient: Names::of(&names.patients, &a.patient_id, "Unknown patient").to_owned(),
         service: Names::of(&names.services, &a.service_id, "Service").to_owned(),
         status,
         status_label,
@@ -555,7 +555,7 @@ fn freed(appointments: &[AppointmentView], names: &Names, frame: &Frame) -> Vec<
                 href: appointment_href(&a.id),
                 when: format!("{}, {}", short_date(start.date()), clock(&start)),
                 practitioner: Names::of(&names.practitioners, &a.practitioner_id, "").to_owned(),
-                patient: Names::of(&names.patients, &a.patient_id, "Patient").to_owned(),
+                patient: Names::of(&names.patients, &a.patient_id, "Unknown patient").to_owned(),
                 service: Names::of(&names.services, &a.service_id, "").to_owned(),
                 status,
                 status_label,

@@ -281,18 +281,15 @@ pub(super) async fn names(
             .practitioners
             .insert(p.id.to_string(), p.fields.name.clone());
     }
-    for appointment in appointments {
-        let id = &appointment.patient_id;
-        if names.patients.contains_key(id) {
-            continue;
-        }
-        let patient = state.app.patient(staff, &PatientId::from_string(id)).await;
-        let name = match patient {
-            Ok(patient) => patient.fields.display_name(),
-            Err(AppError::NotFound) => "Unknown patient".to_owned(),
-            Err(other) => return Err(other),
-        };
-        names.patients.insert(id.clone(), name);
+    let mut ids: Vec<PatientId> = appointments
+        .iter()
+        .map(|a| PatientId::from_string(&a.patient_id))
+        .collect();
+    ids.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    ids.dedup();
+    for patient in state.app.patients_by_id(staff, &ids).await? {
+        let name = patient.fields.display_name();
+        names.patients.insert(patient.id.to_string(), name);
     }
     Ok(names)
 }
