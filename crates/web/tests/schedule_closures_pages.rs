@@ -101,7 +101,7 @@ async fn a_closure_added_on_the_page_is_listed_and_takes_away_the_slots(db: Test
         "{text}"
     );
     assert!(
-        text.contains("Wednesday 9 December 2026 13:00 to the end of Wednesday 9 December 2026"),
+        text.contains("Wednesday 9 December 2026, 13:00 to the end of the day"),
         "{text}"
     );
     assert!(!text.contains("Flood"), "filtered to Annex: {text}");

@@ -231,7 +231,7 @@ async fn time_off_and_extra_shifts_added_on_the_page_are_listed_and_change_the_s
         "{text}"
     );
     assert!(
-        text.contains("Wednesday 9 December 2026 13:00 to the end of Wednesday 9 December 2026"),
+        text.contains("Wednesday 9 December 2026, 13:00 to the end of the day"),
         "{text}"
     );
     assert!(

@@ -94,7 +94,8 @@ fn clock(form: &Form, name: &str, errors: &mut FieldErrors) -> Option<String> {
     Some(time.strftime("%H:%M").to_string())
 }
 
-/// A stored local span in words: "Thursday 24 December 2026, 12:00 to 17:00", or whole days.
+/// A stored local span in words: "Thursday 24 December 2026, 12:00 to 17:00", "..., 13:00 to
+/// the end of the day", or whole days.
 pub(super) fn span_text(start: &str, end: &str) -> String {
     let (Ok(start), Ok(end)) = (start.parse::<DateTime>(), end.parse::<DateTime>()) else {
         return format!("{start} to {end}");
@@ -114,6 +115,10 @@ pub(super) fn span_text(start: &str, end: &str) -> String {
     }
     if start.date() == end.date() {
         return format!("{}, {} to {}", long_date(start.date()), hm(start), hm(end));
+    }
+    if end.time() == midnight && add_days(end.date(), -1) == start.date() {
+        let day = long_date(start.date());
+        return format!("{day}, {} to the end of the day", hm(start));
     }
     let end_text = if end.time() == midnight {
         format!("the end of {}", long_date(add_days(end.date(), -1)))
@@ -443,6 +448,10 @@ mod tests {
         assert_eq!(
             span_text("2026-12-24T12:00", "2026-12-26T00:00"),
             "Thursday 24 December 2026 12:00 to the end of Friday 25 December 2026"
+        );
+        assert_eq!(
+            span_text("2026-12-24T12:00", "2026-12-25T00:00"),
+            "Thursday 24 December 2026, 12:00 to the end of the day"
         );
     }
 }
