@@ -1,7 +1,7 @@
 //! Knead in a real browser (headless Chromium over WebDriver), on SQLite and PostgreSQL:
 //! a clinic is set up, signed into, and filled with locations, practitioners, services and
 //! patients the way a person would; the front desk books from the day view, moves and
-//! cancels; screenshots are saved for people to look at.
+//! cancels; closures and holidays are set; screenshots are saved for people to look at.
 
 mod support;
 
@@ -230,15 +230,22 @@ async fn sign_in(browser: &Browser, server: &Server) {
     assert_eq!(browser.path().await, "/");
 }
 
+/// The owner signed in on a browser, at a clinic set up by [`a_day_at_the_desk`]; `None`
+/// when there is no browser to drive.
+async fn at_the_desk(db: &TestDb) -> Option<(Browser, Server, Day)> {
+    let browser = Browser::start().await?;
+    let clinic = first_clinic(db, clock()).await;
+    let day = a_day_at_the_desk(&clinic).await;
+    let server = Server::start(db, clock()).await;
+    sign_in(&browser, &server).await;
+    Some((browser, server, day))
+}
+
 async fn the_front_desk_books_from_the_day_view_then_moves_and_cancels(db: TestDb) {
-    let Some(browser) = Browser::start().await else {
+    let Some((browser, server, day)) = at_the_desk(&db).await else {
         return;
     };
-    let clinic = first_clinic(&db, clock()).await;
-    let day = a_day_at_the_desk(&clinic).await;
-    let server = Server::start(&db, clock()).await;
     let shot = |name: &str| format!("{}-{name}", db.backend().name());
-    sign_in(&browser, &server).await;
 
     let thursday = format!("/schedule?location={}&date=2026-12-03", day.location);
     browser.goto(&server.url(&thursday)).await;
@@ -309,13 +316,9 @@ async fn the_front_desk_books_from_the_day_view_then_moves_and_cancels(db: TestD
 }
 
 async fn the_week_view_at_desk_and_phone_widths(db: TestDb) {
-    let Some(browser) = Browser::start().await else {
+    let Some((browser, server, day)) = at_the_desk(&db).await else {
         return;
     };
-    let clinic = first_clinic(&db, clock()).await;
-    let day = a_day_at_the_desk(&clinic).await;
-    let server = Server::start(&db, clock()).await;
-    sign_in(&browser, &server).await;
     let week = format!("/schedule/week?location={}&date=2026-12-03", day.location);
 
     browser.goto(&server.url(&week)).await;
@@ -336,9 +339,55 @@ async fn the_week_view_at_desk_and_phone_widths(db: TestDb) {
     browser.close().await;
 }
 
+async fn closures_and_holidays_are_set_at_desk_and_phone_widths(db: TestDb) {
+    let Some((browser, server, day)) = at_the_desk(&db).await else {
+        return;
+    };
+    let shot = |name: &str| format!("{}-{name}", db.backend().name());
+
+    browser.goto(&server.url("/schedule/closures")).await;
+    browser.fill("location_id", &day.location).await;
+    browser.set_value("start", "2026-12-24").await;
+    browser.set_value("start_time", "13:00").await;
+    browser.fill("reason", "Staff party").await;
+    browser.submit_form_of("location_id").await;
+
+    let page = browser.text().await;
+    assert!(page.contains("Added."), "{page}");
+    assert!(
+        page.contains("Thursday 24 December 2026, 13:00 to the end of the day"),
+        "{page}"
+    );
+    browser
+        .screenshot_at(&shot("schedule-closures"), 1280, 1300)
+        .await;
+    browser
+        .screenshot_at(&shot("schedule-closures-phone"), 360, 2400)
+        .await;
+    browser.client.set_window_size(1280, 1000).await.unwrap();
+
+    browser.goto(&server.url("/schedule/holidays")).await;
+    browser
+        .follow_xpath("//tr[td[normalize-space()='Christmas Day']]//button")
+        .await;
+
+    let page = browser.text().await;
+    assert!(page.contains("The clinic is open that day"), "{page}");
+    let christmas = browser.text_of("tbody tr:nth-last-child(2)").await;
+    assert!(christmas.contains("Open"), "{christmas}");
+    browser
+        .screenshot_at(&shot("schedule-holidays"), 1280, 1500)
+        .await;
+    browser
+        .screenshot_at(&shot("schedule-holidays-phone"), 360, 3600)
+        .await;
+    browser.close().await;
+}
+
 on_both_backends!(
     a_clinic_is_set_up_signed_into_and_filled_in_the_browser,
     a_wrong_password_is_refused_without_saying_which_part_was_wrong,
     the_front_desk_books_from_the_day_view_then_moves_and_cancels,
     the_week_view_at_desk_and_phone_widths,
+    closures_and_holidays_are_set_at_desk_and_phone_widths,
 );

@@ -3,79 +3,20 @@
 //! the page shows, what it refuses and that a refusal writes nothing, and that what is saved
 //! really changes the open slots or the policy a new booking records. Both backends.
 //!
+//! Closures and holidays have their own file, `schedule_closures_pages.rs`.
+//!
 //! "Now" is Thursday 3 December 2026, 10:00 in Toronto (see `test_app`).
 
 use axum::http::StatusCode;
-use knead_app::auth::OwnerSignup;
-use knead_app::scheduling::AvailabilityQuery;
 use knead_app::{App, Staff};
-use knead_domain::ids::{LocationId, PractitionerId};
-use knead_domain::setup::{LocationInput, PractitionerInput, ServiceInput};
+use knead_domain::ids::PractitionerId;
 use knead_testkit::{TestDb, on_both_backends};
 use support::pages::*;
+use support::setup::{Clinic, clinic, second_clinic};
 
 mod support;
 
-/// A clinic with one Toronto location, one practitioner working there (no hours yet) and a
-/// 60-minute service, its owner signed in on the browser.
-struct Clinic {
-    app: App,
-    browser: Browser,
-    staff: Staff,
-    location: String,
-    practitioner: String,
-    service: String,
-}
-
-async fn clinic(db: &TestDb) -> Clinic {
-    let (app, mut browser) = signed_in_owner(db).await;
-    let location = add_location(&mut browser, "Annex").await;
-    let staff = app
-        .sign_in(OWNER_EMAIL, PASSWORD, "127.0.0.1")
-        .await
-        .unwrap()
-        .staff;
-    let practitioner = PractitionerInput {
-        name: Some("Léa Tremblay".into()),
-        location_ids: vec![location.clone()],
-        ..PractitionerInput::default()
-    };
-    let practitioner = app
-        .create_practitioner(&staff, &practitioner)
-        .await
-        .unwrap();
-    let service = ServiceInput {
-        name: Some("Massage 60".into()),
-        duration_minutes: Some("60".into()),
-        price: Some("120".into()),
-        tax_code: Some("exempt".into()),
-        ..ServiceInput::default()
-    };
-    let service = app.create_service(&staff, &service).await.unwrap();
-    Clinic {
-        app,
-        browser,
-        staff,
-        location,
-        practitioner: practitioner.id.to_string(),
-        service: service.id.to_string(),
-    }
-}
-
 impl Clinic {
-    /// The open slots' starts on one local date, as RFC 3339 with the location's offset.
-    async fn slots(&self, date: &str) -> Vec<String> {
-        let query = AvailabilityQuery {
-            service_id: Some(self.service.clone()),
-            location_id: Some(self.location.clone()),
-            practitioner_id: None,
-            from: Some(date.into()),
-            to: Some(date.into()),
-        };
-        let slots = self.app.availability(&self.staff, &query).await.unwrap();
-        slots.into_iter().map(|s| s.start_text).collect()
-    }
-
     /// The stored weekly hours at the location, as `weekday start-end`.
     async fn stored_hours(&self) -> Vec<String> {
         let id = PractitionerId::from_string(self.practitioner.clone());
@@ -87,71 +28,6 @@ impl Clinic {
             .map(|b| format!("{} {}-{}", b.weekday, b.start, b.end))
             .collect()
     }
-
-    fn hours_path(&self) -> String {
-        format!(
-            "/schedule/hours?practitioner={}&location={}",
-            self.practitioner, self.location
-        )
-    }
-
-    /// Posts the hours form with `rows` (`monday[0].start`, ...) for the location.
-    async fn post_hours(&mut self, location: &str, rows: &[(&str, &str)]) -> Reply {
-        let path = self.hours_path();
-        self.browser.get(&path).await;
-        let mut fields = vec![
-            ("practitioner_id", self.practitioner.as_str()),
-            ("location_id", location),
-            ("rows", "3"),
-            ("action", "save"),
-        ];
-        fields.extend_from_slice(rows);
-        self.browser.post("/schedule/hours", &fields).await
-    }
-
-    /// Weekdays 09:00-12:00 and 13:00-17:00.
-    async fn weekday_hours(&mut self) {
-        let mut rows = Vec::new();
-        for day in ["monday", "tuesday", "wednesday", "thursday", "friday"] {
-            rows.push((format!("{day}[0].start"), "09:00"));
-            rows.push((format!("{day}[0].end"), "12:00"));
-            rows.push((format!("{day}[1].start"), "13:00"));
-            rows.push((format!("{day}[1].end"), "17:00"));
-        }
-        let rows: Vec<(&str, &str)> = rows.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        let location = self.location.clone();
-        let reply = self.post_hours(&location, &rows).await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    }
-}
-
-/// Another clinic with its own location and practitioner.
-async fn second_clinic(app: &App) -> (Staff, LocationId, PractitionerId) {
-    let (_, secret) = app.create_clinic("Harbour Wellness").await.unwrap();
-    let signup = OwnerSignup {
-        owner_name: "Sam Roy".into(),
-        email: "sam@harbour.example".into(),
-        password: PASSWORD.into(),
-        ..OwnerSignup::default()
-    };
-    let owner = app.finish_setup(&secret, &signup).await.unwrap().staff;
-    let location = LocationInput {
-        name: Some("Harbour".into()),
-        province: Some("NS".into()),
-        time_zone: Some("America/Halifax".into()),
-        ..LocationInput::default()
-    };
-    let location = app.create_location(&owner, &location).await.unwrap();
-    let practitioner = PractitionerInput {
-        name: Some("Ines Haddad".into()),
-        location_ids: vec![location.id.to_string()],
-        ..PractitionerInput::default()
-    };
-    let practitioner = app
-        .create_practitioner(&owner, &practitioner)
-        .await
-        .unwrap();
-    (owner, location.id, practitioner.id)
 }
 
 // Weekly hours
@@ -355,7 +231,7 @@ async fn time_off_and_extra_shifts_added_on_the_page_are_listed_and_change_the_s
         "{text}"
     );
     assert!(
-        text.contains("Wednesday 9 December 2026 13:00 to the end of Wednesday 9 December 2026"),
+        text.contains("Wednesday 9 December 2026, 13:00 to the end of the day"),
         "{text}"
     );
     assert!(
@@ -495,7 +371,12 @@ async fn past_time_off_is_listed_only_on_request(db: TestDb) {
 async fn every_setup_page_sends_a_signed_out_visitor_to_sign_in(db: TestDb) {
     let c = clinic(&db).await;
     let mut stranger = Browser::new(&c.app);
-    let pages = ["/schedule/hours"];
+    let pages = [
+        "/schedule/hours",
+        "/schedule/exceptions",
+        "/schedule/closures",
+        "/schedule/holidays",
+    ];
 
     for page in pages {
         let reply = stranger.get(page).await;

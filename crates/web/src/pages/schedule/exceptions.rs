@@ -6,8 +6,9 @@
 
 use super::load;
 use super::setup_span::{
-    SPAN_LABELS, When, list_href, location_choices, practitioner_choices, span_input, span_text,
-    today_at, zones_text,
+    ListFilter, Removal, SPAN_LABELS, When, check_location, checked_span, filter_choices,
+    list_href, listed, location_choices, location_name, practitioner_choices, span_text, today_at,
+    zones_text,
 };
 use super::{Tab, TabLink, schedule_chrome, tabs};
 use crate::AppState;
@@ -24,7 +25,7 @@ use axum::routing::{get, post};
 use knead_app::scheduling::ExceptionView;
 use knead_app::{AppError, Staff};
 use knead_domain::booking::ExceptionInput;
-use knead_domain::ids::{LocationId, PractitionerId};
+use knead_domain::ids::PractitionerId;
 use knead_domain::setup::{Location, Practitioner};
 use knead_domain::{FieldErrors, Permission};
 use serde::Deserialize;
@@ -54,6 +55,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/schedule/exceptions/{id}/remove", post(remove))
 }
 
+const PATH: &str = "/schedule/exceptions";
+
 #[derive(Debug, Default, Deserialize)]
 struct ListQuery {
     practitioner: Option<String>,
@@ -73,20 +76,13 @@ struct Row {
     remove_href: String,
 }
 
-/// The entry about to be removed, with its question.
-struct Removal {
-    id: String,
-    detail: String,
-}
-
 #[derive(Template)]
 #[template(path = "schedule_exceptions.html")]
 struct ExceptionsPage {
     chrome: Chrome,
     tabs: Vec<TabLink>,
     filter: Vec<Choice>,
-    practitioner_id: String,
-    when: When,
+    list: ListFilter,
     rows: Vec<Row>,
     removal: Option<Removal>,
     form: Form,
@@ -97,47 +93,6 @@ struct ExceptionsPage {
     saved: Option<&'static str>,
     can_edit: bool,
     has_practitioners: bool,
-}
-
-impl ExceptionsPage {
-    fn href(&self, when: When) -> String {
-        let params = [
-            ("practitioner", self.practitioner_id.as_str()),
-            ("when", when.query_value()),
-        ];
-        list_href("/schedule/exceptions", &params)
-    }
-
-    fn upcoming_href(&self) -> String {
-        self.href(When::Upcoming)
-    }
-
-    fn past_href(&self) -> String {
-        self.href(When::Past)
-    }
-
-    fn keeps(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("practitioner", self.practitioner_id.clone()),
-            ("when", self.when.as_str().to_owned()),
-        ]
-    }
-
-    /// The list the filter keeps: `past`, or blank for the upcoming one.
-    fn when_keep(&self) -> &'static str {
-        self.when.query_value()
-    }
-
-    fn remove_action(&self, removal: &Removal) -> String {
-        format!("/schedule/exceptions/{}/remove", removal.id)
-    }
-
-    fn heading(&self) -> &'static str {
-        match self.when {
-            When::Upcoming => "Upcoming",
-            When::Past => "Past",
-        }
-    }
 }
 
 /// What every part of the page reads: the practitioners and locations, and the filter.
@@ -159,14 +114,8 @@ async fn show(
         .with("kind", "time_off")
         .with("practitioner_id", chosen_id(&setting));
     let mut page = exceptions_page(&state, &signed, &setting, form).await?;
-    if let Some(id) = q.remove.as_deref() {
-        let row = page.rows.iter().find(|r| r.id == id);
-        let row = row.ok_or(AppError::NotFound)?;
-        page.removal = Some(Removal {
-            id: row.id.clone(),
-            detail: format!("{}: {}, {}.", row.kind, row.practitioner, row.when),
-        });
-    }
+    let detail = |row: &Row| format!("{}: {}, {}.", row.kind, row.practitioner, row.when);
+    page.removal = Removal::asked(q.remove.as_deref(), &page.rows, |r| &r.id, detail)?;
     page.saved = match q.saved.as_deref() {
         Some("added") => Some("Added. The schedule and online booking follow it from now on."),
         Some("removed") => Some("Removed. The weekly hours hold again on those dates."),
@@ -188,7 +137,7 @@ async fn add(State(state): State<AppState>, signed: Signed, body: Bytes) -> Page
     match result {
         Ok(()) => {
             let params = [("practitioner", wanted), ("saved", "added")];
-            Ok(see_other(&list_href("/schedule/exceptions", &params)))
+            Ok(see_other(&list_href(PATH, &params)))
         }
         Err(error) => {
             let form = form.rejected(error)?;
@@ -207,14 +156,9 @@ async fn remove(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let form = Form::posted(&[], &body);
     state.app.remove_exception(&signed.staff, &id).await?;
-    let params = [
-        ("practitioner", form.value("practitioner")),
-        ("when", form.value("when")),
-        ("saved", "removed"),
-    ];
-    Ok(see_other(&list_href("/schedule/exceptions", &params)))
+    let back = ListFilter::after_removal(PATH, "practitioner", &body);
+    Ok(see_other(&back))
 }
 
 /// The exception as the use case reads it. A location of another clinic is not found; an
@@ -224,11 +168,7 @@ async fn exception_input(
     staff: &Staff,
     form: &Form,
 ) -> Result<Result<ExceptionInput, FieldErrors>, AppError> {
-    let location = form.value("location_id").trim();
-    if !location.is_empty() {
-        let id = LocationId::from_string(location);
-        state.app.location(staff, &id).await?;
-    }
+    check_location(state, staff, form).await?;
     let mut errors = FieldErrors::new();
     if form.value("practitioner_id").trim().is_empty() {
         errors.add("practitioner_id", "is required");
@@ -240,15 +180,9 @@ async fn exception_input(
             }
         }
     }
-    let span = span_input(form);
-    if let Err(span_errors) = &span {
-        for (field, message) in span_errors.iter() {
-            errors.add(field, message);
-        }
-    }
-    let (start, end) = match span {
-        Ok(span) if errors.is_empty() => span,
-        _ => return Ok(Err(errors)),
+    let (start, end) = match checked_span(form, errors) {
+        Ok(span) => span,
+        Err(errors) => return Ok(Err(errors)),
     };
     Ok(Ok(ExceptionInput {
         practitioner_id: form.text("practitioner_id"),
@@ -299,12 +233,8 @@ async fn exceptions_page(
     form: Form,
 ) -> Result<ExceptionsPage, AppError> {
     let chosen = chosen_id(setting);
-    let mut filter = vec![Choice {
-        value: String::new(),
-        label: "Everyone".to_owned(),
-        selected: chosen.is_empty(),
-    }];
-    filter.extend(practitioner_choices(&setting.practitioners, &chosen));
+    let choices = practitioner_choices(&setting.practitioners, &chosen);
+    let filter = filter_choices("Everyone", choices);
     let location = form.value("location_id").to_owned();
     let kinds = form.choices("kind", &KINDS);
     Ok(ExceptionsPage {
@@ -318,8 +248,7 @@ async fn exceptions_page(
         kinds,
         form,
         zone: zones_text(&setting.locations),
-        practitioner_id: chosen,
-        when: setting.when,
+        list: list_filter(chosen, setting.when),
         saved: None,
         can_edit: signed.staff.can(Permission::ManageSetup),
         has_practitioners: !setting.practitioners.is_empty(),
@@ -333,17 +262,21 @@ async fn rows(state: &AppState, staff: &Staff, setting: &Setting) -> Result<Vec<
     let (from, to) = setting.when.dates(today);
     let id = setting.practitioner.as_ref().map(|p| &p.id);
     let found = state.app.exceptions(staff, id, from, to).await?;
-    let mut kept: Vec<ExceptionView> = found
-        .into_iter()
-        .filter(|e| setting.when.keeps(&e.end, today))
-        .collect();
-    if setting.when == When::Past {
-        kept.reverse();
-    }
-    Ok(kept.iter().map(|e| row(e, setting)).collect())
+    let kept = listed(found, |e| e.end.as_str(), setting.when, today);
+    let list = list_filter(chosen_id(setting), setting.when);
+    Ok(kept.iter().map(|e| row(e, setting, &list)).collect())
 }
 
-fn row(e: &ExceptionView, setting: &Setting) -> Row {
+fn list_filter(chosen: String, when: When) -> ListFilter {
+    ListFilter {
+        path: PATH,
+        name: "practitioner",
+        chosen,
+        when,
+    }
+}
+
+fn row(e: &ExceptionView, setting: &Setting, list: &ListFilter) -> Row {
     let practitioner = setting
         .practitioners
         .iter()
@@ -351,18 +284,8 @@ fn row(e: &ExceptionView, setting: &Setting) -> Row {
         .map_or("Unknown practitioner", |p| p.fields.name.as_str());
     let place = match &e.location_id {
         None => "Every location".to_owned(),
-        Some(id) => setting
-            .locations
-            .iter()
-            .find(|l| l.id.as_str() == id)
-            .map_or_else(|| "Unknown location".to_owned(), |l| l.fields.name.clone()),
+        Some(id) => location_name(&setting.locations, id),
     };
-    let params = [
-        ("practitioner", chosen_id(setting)),
-        ("when", setting.when.as_str().to_owned()),
-        ("remove", e.id.clone()),
-    ];
-    let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
     Row {
         id: e.id.clone(),
         when: span_text(&e.start, &e.end),
@@ -374,9 +297,6 @@ fn row(e: &ExceptionView, setting: &Setting) -> Row {
         },
         place,
         reason: e.reason.clone().unwrap_or_default(),
-        remove_href: format!(
-            "{}#confirm-title",
-            list_href("/schedule/exceptions", &params)
-        ),
+        remove_href: list.remove_href(&e.id),
     }
 }
