@@ -87,7 +87,7 @@ pub fn open_slots(
     let occupied = normalize(occupied.to_vec());
     let mut sweep = Sweep::new(&availability, &occupied);
 
-    let slots = candidates(tz, query.range, last_date, &timing)
+    let slots = candidates(tz, query.range, last_date, &timing, &availability)
         .into_iter()
         .filter(|slot| slot.start >= earliest)
         .filter(|slot| {
@@ -156,48 +156,94 @@ fn within(errors: &mut FieldErrors, field: &str, value: i64, min: i64, max: i64)
     value.clamp(min, max)
 }
 
-/// Every grid candidate from the range's first date to its last (or `last_date` if earlier),
-/// sorted by instant, each instant once.
+/// The grid candidates from the range's first date to its last (or `last_date` if earlier),
+/// sorted by instant, each instant once. On a day whose offset holds all day, only the
+/// candidates that fit inside a stretch of `availability` (normalized) are made, since no
+/// other could be offered; a day with an offset change gets its whole grid.
 fn candidates(
     tz: &TimeZone,
     range: DateRange,
     last_date: Option<Date>,
     timing: &Timing,
+    availability: &[Interval],
 ) -> Vec<Slot> {
-    let mut slots = Vec::new();
+    let mut starts = Vec::new();
     let dates = range
         .days()
         .take_while(|date| last_date.is_none_or(|last| *date <= last));
     for date in dates {
-        for (start, offset) in day_starts(tz, date, timing.step) {
-            if let Ok(end) = start.checked_add(timing.duration) {
-                slots.push(Slot {
-                    date,
-                    start,
-                    end,
-                    offset,
-                });
+        match steady_midnight(tz, date) {
+            Some((midnight, offset)) => {
+                let minutes = fitting_minutes(midnight, timing, availability);
+                starts.extend(minutes.filter_map(|minute| {
+                    let start = midnight
+                        .checked_add(SignedDuration::from_mins(minute))
+                        .ok()?;
+                    Some((date, start, offset))
+                }));
             }
+            None => starts.extend(
+                grid(timing.step)
+                    .flat_map(|time| readings(tz, date.to_datetime(time)))
+                    .map(|(start, offset)| (date, start, offset)),
+            ),
         }
     }
 
+    let mut slots: Vec<Slot> = starts
+        .into_iter()
+        .filter_map(|(date, start, offset)| {
+            let end = start.checked_add(timing.duration).ok()?;
+            Some(Slot {
+                date,
+                start,
+                end,
+                offset,
+            })
+        })
+        .collect();
     slots.sort_by_key(|slot| slot.start);
     slots.dedup_by_key(|slot| slot.start);
     slots
 }
 
-/// The instants at which the clock shows each grid time of `date`, with their offsets.
-fn day_starts(tz: &TimeZone, date: Date, step: usize) -> Vec<(Timestamp, Offset)> {
-    match steady_midnight(tz, date) {
-        Some((midnight, offset)) => (0..MINUTES_PER_DAY)
-            .step_by(step)
-            .filter_map(|minute| midnight.checked_add(SignedDuration::from_mins(minute)).ok())
-            .map(|start| (start, offset))
-            .collect(),
-        None => grid(step)
-            .flat_map(|time| readings(tz, date.to_datetime(time)))
-            .collect(),
-    }
+/// The grid minutes after `midnight` (of a day without an offset change) at which a slot,
+/// buffers included, lies inside one of the stretches, in order.
+fn fitting_minutes<'a>(
+    midnight: Timestamp,
+    timing: &'a Timing,
+    availability: &'a [Interval],
+) -> impl Iterator<Item = i64> + 'a {
+    const MINUTE_NS: i128 = 60_000_000_000;
+    let step = i64::try_from(timing.step).unwrap_or(MINUTES_PER_DAY);
+    let step_ns = i128::from(step) * MINUTE_NS;
+    let first = availability.partition_point(|s| s.end <= midnight);
+    let since = move |at: Timestamp| at.duration_since(midnight).as_nanos();
+    let day_ns = i128::from(MINUTES_PER_DAY) * MINUTE_NS;
+    let reach = day_ns + timing.before.as_nanos();
+    availability[first..]
+        .iter()
+        .take_while(move |s| since(s.start) < reach)
+        .flat_map(move |s| {
+            // The earliest start leaves the buffer before inside the stretch; the latest
+            // ends the service and the buffer after at its end.
+            let lowest = since(s.start) + timing.before.as_nanos();
+            let highest = since(s.end) - timing.after.as_nanos() - timing.duration.as_nanos();
+            let from = ceil_div(lowest.max(0), step_ns) * i128::from(step);
+            let to = highest.div_euclid(MINUTE_NS).min(day_ns / MINUTE_NS - 1);
+            let (from, to) = (to_minute(from), to_minute(to));
+            (from..=to).step_by(timing.step)
+        })
+}
+
+/// `a / b` rounded up, for `b > 0`.
+fn ceil_div(a: i128, b: i128) -> i128 {
+    -((-a).div_euclid(b))
+}
+
+/// A minute count already within one day, as `i64`.
+fn to_minute(minutes: i128) -> i64 {
+    i64::try_from(minutes.clamp(-1, MINUTES_PER_DAY.into())).unwrap_or(-1)
 }
 
 /// Local midnight of `date` and the offset in force all through that day, when no change
