@@ -358,10 +358,10 @@ async fn the_booking_rules_page_saves_a_version_and_refuses_a_bad_value(db: Test
     assert!(page.contains("Saved as version 1."), "{page}");
     assert!(page.contains("up to 60 days ahead, at least 4 hours before the start"));
     browser
-        .screenshot_at(&shot("schedule-policy"), 1280, 2000)
+        .screenshot_at(&shot("schedule-policy"), 1280, 2600)
         .await;
     browser
-        .screenshot_at(&shot("schedule-policy-phone"), 360, 3200)
+        .screenshot_at(&shot("schedule-policy-phone"), 360, 4000)
         .await;
     browser.fill("horizon_days", "0").await;
     browser.click_button("Save as version 2").await;
@@ -371,8 +371,12 @@ async fn the_booking_rules_page_saves_a_version_and_refuses_a_bad_value(db: Test
         page.contains("How far ahead must be between 1 and 730 days"),
         "{page}"
     );
+    browser.client.set_window_size(360, 900).await.unwrap();
+    let script = "document.getElementById(arguments[0]).closest('.field').scrollIntoView();";
+    let field = vec![json!("field-horizon_days")];
+    browser.client.execute(script, field).await.unwrap();
     browser
-        .screenshot_at(&shot("schedule-policy-refused-phone"), 360, 1600)
+        .screenshot(&shot("schedule-policy-refused-phone"))
         .await;
     browser.close().await;
 }
