@@ -3,6 +3,7 @@
 
 use crate::{FieldErrors, Invalid, values};
 use serde::{Deserialize, Serialize};
+use std::ops::RangeInclusive;
 use utoipa::ToSchema;
 
 /// Where an appointment stands. Booked, arrived, completed and no-show appointments occupy
@@ -108,6 +109,13 @@ impl Source {
     }
 }
 
+/// The minimum notice a clinic may ask of online bookings, in minutes: none up to 30 days.
+pub const NOTICE_MINUTES: RangeInclusive<i64> = 0..=30 * 24 * 60;
+/// How far ahead online booking may reach, in days: one day up to two years.
+pub const HORIZON_DAYS: RangeInclusive<i64> = 1..=730;
+/// The late-cancellation window, in minutes: none up to 14 days.
+pub const LATE_CANCEL_WINDOW_MINUTES: RangeInclusive<i64> = 0..=14 * 24 * 60;
+
 /// The clinic's booking rules. Each change makes a new version; an appointment remembers the
 /// version it was booked under, and so does every fee it gives rise to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
@@ -179,12 +187,18 @@ impl BookingPolicyInput {
         let text = |f: &Option<String>| f.clone().unwrap_or_default();
         let notice = errors.check(
             "minimum_notice_minutes",
-            count(&text(&self.minimum_notice_minutes), 0, 43_200),
+            count(&text(&self.minimum_notice_minutes), NOTICE_MINUTES),
         );
-        let horizon = errors.check("horizon_days", count(&text(&self.horizon_days), 1, 730));
+        let horizon = errors.check(
+            "horizon_days",
+            count(&text(&self.horizon_days), HORIZON_DAYS),
+        );
         let window = errors.check(
             "late_cancel_window_minutes",
-            count(&text(&self.late_cancel_window_minutes), 0, 20_160),
+            count(
+                &text(&self.late_cancel_window_minutes),
+                LATE_CANCEL_WINDOW_MINUTES,
+            ),
         );
         let late = errors.check(
             "reschedule_inside_window_is_late",
@@ -212,7 +226,7 @@ impl BookingPolicyInput {
     }
 }
 
-fn count(raw: &str, min: i64, max: i64) -> Result<i64, Invalid> {
+fn count(raw: &str, range: RangeInclusive<i64>) -> Result<i64, Invalid> {
     let text = raw.trim();
     if text.is_empty() {
         return Err(Invalid::new("is required"));
@@ -220,7 +234,8 @@ fn count(raw: &str, min: i64, max: i64) -> Result<i64, Invalid> {
     let value: i64 = text
         .parse()
         .map_err(|_| Invalid::new(format!("'{text}' is not a whole number")))?;
-    if !(min..=max).contains(&value) {
+    if !range.contains(&value) {
+        let (min, max) = (range.start(), range.end());
         return Err(Invalid::new(format!("must be between {min} and {max}")));
     }
     Ok(value)

@@ -1,7 +1,8 @@
 //! Knead in a real browser (headless Chromium over WebDriver), on SQLite and PostgreSQL:
 //! a clinic is set up, signed into, and filled with locations, practitioners, services and
 //! patients the way a person would; the front desk books from the day view, moves and
-//! cancels; closures and holidays are set; screenshots are saved for people to look at.
+//! cancels; closures, holidays and the booking rules are set; screenshots are saved for
+//! people to look at.
 
 mod support;
 
@@ -380,6 +381,47 @@ async fn closures_and_holidays_are_set_at_desk_and_phone_widths(db: TestDb) {
         .await;
     browser
         .screenshot_at(&shot("schedule-holidays-phone"), 360, 3600)
+async fn the_booking_rules_page_saves_a_version_and_refuses_a_bad_value(db: TestDb) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let clinic = first_clinic(&db, clock()).await;
+    a_day_at_the_desk(&clinic).await;
+    let server = Server::start(&db, clock()).await;
+    let shot = |name: &str| format!("{}-{name}", db.backend().name());
+    sign_in(&browser, &server).await;
+
+    browser.goto(&server.url("/schedule/policy")).await;
+    browser.fill("minimum_notice", "4").await;
+    browser.fill("horizon_days", "60").await;
+    browser.fill("late_cancel_window", "2").await;
+    browser.fill("late_cancel_window_unit", "days").await;
+    check(&browser, "reschedule_inside_window_is_late").await;
+    browser.click_button("Save as version 1").await;
+
+    let page = browser.text().await;
+    assert!(page.contains("Saved as version 1."), "{page}");
+    assert!(page.contains("up to 60 days ahead, at least 4 hours before the start"));
+    browser
+        .screenshot_at(&shot("schedule-policy"), 1280, 2600)
+        .await;
+    browser
+        .screenshot_at(&shot("schedule-policy-phone"), 360, 4000)
+        .await;
+    browser.fill("horizon_days", "0").await;
+    browser.click_button("Save as version 2").await;
+
+    let page = browser.text().await;
+    assert!(
+        page.contains("How far ahead must be between 1 and 730 days"),
+        "{page}"
+    );
+    browser.client.set_window_size(360, 900).await.unwrap();
+    let script = "document.getElementById(arguments[0]).closest('.field').scrollIntoView();";
+    let field = vec![json!("field-horizon_days")];
+    browser.client.execute(script, field).await.unwrap();
+    browser
+        .screenshot(&shot("schedule-policy-refused-phone"))
         .await;
     browser.close().await;
 }
@@ -390,4 +432,5 @@ on_both_backends!(
     the_front_desk_books_from_the_day_view_then_moves_and_cancels,
     the_week_view_at_desk_and_phone_widths,
     closures_and_holidays_are_set_at_desk_and_phone_widths,
+    the_booking_rules_page_saves_a_version_and_refuses_a_bad_value,
 );
