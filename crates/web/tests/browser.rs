@@ -381,6 +381,10 @@ async fn closures_and_holidays_are_set_at_desk_and_phone_widths(db: TestDb) {
         .await;
     browser
         .screenshot_at(&shot("schedule-holidays-phone"), 360, 3600)
+        .await;
+    browser.close().await;
+}
+
 async fn the_booking_rules_page_saves_a_version_and_refuses_a_bad_value(db: TestDb) {
     let Some(browser) = Browser::start().await else {
         return;
