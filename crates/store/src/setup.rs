@@ -10,6 +10,7 @@ use knead_domain::setup::{
 };
 use knead_domain::values::{Email, Province, Zone};
 use sqlx::any::AnyRow;
+use std::collections::HashMap;
 
 fn address(row: &AnyRow) -> Result<Address, StoreError> {
     Ok(Address {
@@ -328,63 +329,88 @@ pub async fn update_practitioner(
     Ok(true)
 }
 
+/// What a practitioner links to: registrations (by province) and locations.
+type Links = (Vec<Registration>, Vec<LocationId>);
+
+/// The registrations and locations of each practitioner in `ids`, two queries in all.
 async fn practitioner_links(
     conn: &mut Conn,
     clinic: &ClinicId,
-    id: &PractitionerId,
-) -> Result<(Vec<Registration>, Vec<LocationId>), StoreError> {
-    let rows = sqlx::query(
-        "SELECT province, college, number, status FROM practitioner_registration \
-         WHERE clinic_id = $1 AND practitioner_id = $2 ORDER BY province",
-    )
-    .bind(clinic.as_str())
-    .bind(id.as_str())
-    .fetch_all(&mut *conn)
-    .await?;
-    let registrations = rows
+    ids: &[PractitionerId],
+) -> Result<HashMap<String, Links>, StoreError> {
+    let mut links: HashMap<String, Links> = ids
         .iter()
-        .map(|row| {
-            Ok(Registration {
-                province: province(row)?,
-                college: text(row, "college")?,
-                number: text(row, "number")?,
-                status: parsed("status", &text(row, "status")?, RegistrationStatus::parse)?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    let rows = sqlx::query(
-        "SELECT location_id FROM practitioner_location WHERE clinic_id = $1 \
-         AND practitioner_id = $2 ORDER BY location_id",
-    )
-    .bind(clinic.as_str())
-    .bind(id.as_str())
-    .fetch_all(conn)
-    .await?;
-    let locations = rows
-        .iter()
-        .map(|row| Ok(LocationId::from_string(text(row, "location_id")?)))
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok((registrations, locations))
+        .map(|id| (id.to_string(), Links::default()))
+        .collect();
+    if ids.is_empty() {
+        return Ok(links);
+    }
+    let marks: Vec<String> = (2..ids.len() + 2).map(|n| format!("${n}")).collect();
+    let marks = marks.join(", ");
+    let sql = format!(
+        "SELECT practitioner_id, province, college, number, status \
+         FROM practitioner_registration WHERE clinic_id = $1 AND practitioner_id IN ({marks}) \
+         ORDER BY practitioner_id, province"
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(clinic.as_str());
+    for id in ids {
+        query = query.bind(id.as_str());
+    }
+    for row in query.fetch_all(&mut *conn).await? {
+        let registration = Registration {
+            province: province(&row)?,
+            college: text(&row, "college")?,
+            number: text(&row, "number")?,
+            status: parsed("status", &text(&row, "status")?, RegistrationStatus::parse)?,
+        };
+        let entry = links.entry(text(&row, "practitioner_id")?).or_default();
+        entry.0.push(registration);
+    }
+    let sql = format!(
+        "SELECT practitioner_id, location_id FROM practitioner_location \
+         WHERE clinic_id = $1 AND practitioner_id IN ({marks}) \
+         ORDER BY practitioner_id, location_id"
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(clinic.as_str());
+    for id in ids {
+        query = query.bind(id.as_str());
+    }
+    for row in query.fetch_all(conn).await? {
+        let location = LocationId::from_string(text(&row, "location_id")?);
+        let entry = links.entry(text(&row, "practitioner_id")?).or_default();
+        entry.1.push(location);
+    }
+    Ok(links)
 }
 
-async fn practitioner_from_row(
+/// Practitioners from their rows, with their links fetched together.
+async fn practitioners_from_rows(
     conn: &mut Conn,
     clinic: &ClinicId,
-    row: &AnyRow,
-) -> Result<Practitioner, StoreError> {
-    let id = PractitionerId::from_string(text(row, "id")?);
-    let (registrations, location_ids) = practitioner_links(conn, clinic, &id).await?;
-    Ok(Practitioner {
-        id,
-        fields: PractitionerFields {
-            name: text(row, "name")?,
-            profession: text(row, "profession")?,
-            email: opt_text(row, "email")?.map(Email::from_trusted),
-            registrations,
-            location_ids,
-            active: flag(row, "active")?,
-        },
-    })
+    rows: &[AnyRow],
+) -> Result<Vec<Practitioner>, StoreError> {
+    let ids = rows
+        .iter()
+        .map(|row| Ok(PractitionerId::from_string(text(row, "id")?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let mut links = practitioner_links(conn, clinic, &ids).await?;
+    rows.iter()
+        .zip(ids)
+        .map(|(row, id)| {
+            let (registrations, location_ids) = links.remove(id.as_str()).unwrap_or_default();
+            Ok(Practitioner {
+                id,
+                fields: PractitionerFields {
+                    name: text(row, "name")?,
+                    profession: text(row, "profession")?,
+                    email: opt_text(row, "email")?.map(Email::from_trusted),
+                    registrations,
+                    location_ids,
+                    active: flag(row, "active")?,
+                },
+            })
+        })
+        .collect()
 }
 
 pub async fn get_practitioner(
@@ -400,10 +426,10 @@ pub async fn get_practitioner(
     .bind(id.as_str())
     .fetch_optional(&mut *conn)
     .await?;
-    match row {
-        Some(row) => Ok(Some(practitioner_from_row(conn, clinic, &row).await?)),
-        None => Ok(None),
-    }
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    Ok(practitioners_from_rows(conn, clinic, &[row]).await?.pop())
 }
 
 pub async fn list_practitioners(
@@ -420,10 +446,7 @@ pub async fn list_practitioners(
     .bind(page.limit + 1)
     .fetch_all(&mut *conn)
     .await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in &rows {
-        items.push(practitioner_from_row(conn, clinic, row).await?);
-    }
+    let items = practitioners_from_rows(conn, clinic, &rows).await?;
     Ok(Page::from_rows(items, page.limit, |p| p.id.to_string()))
 }
 

@@ -212,6 +212,38 @@ impl App {
         Ok(views)
     }
 
+    /// Weekly hours of everyone who works at `location`, one view a practitioner with hours
+    /// there, in one look-up (the day view draws every column from it).
+    pub async fn location_hours(
+        &self,
+        staff: &Staff,
+        location: &LocationId,
+    ) -> Result<Vec<HoursView>, AppError> {
+        staff.require(Permission::ViewSchedule)?;
+        let mut conn = self.store.read().await?;
+        let rows = store::hours(&mut conn, &staff.clinic_id, None, Some(location)).await?;
+        let mut views: Vec<HoursView> = Vec::new();
+        for row in &rows {
+            let block = block_of(row)?;
+            let block = BlockView {
+                weekday: weekday_name(block.weekday),
+                start: hhmm(block.start),
+                end: hhmm(block.end),
+            };
+            match views.last_mut() {
+                Some(view) if view.practitioner_id == row.practitioner_id.as_str() => {
+                    view.blocks.push(block);
+                }
+                _ => views.push(HoursView {
+                    practitioner_id: row.practitioner_id.to_string(),
+                    location_id: location.to_string(),
+                    blocks: vec![block],
+                }),
+            }
+        }
+        Ok(views)
+    }
+
     /// Replaces a practitioner's weekly hours at one of their locations.
     pub async fn set_hours(
         &self,

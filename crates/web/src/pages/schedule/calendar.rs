@@ -224,10 +224,11 @@ async fn draw_day(
     let shown = day_columns(&all, place, &appointments);
     let away = load::away(state, staff, place, range).await?;
     let names = load::names(state, staff, &appointments, &all).await?;
+    let hours = state.app.location_hours(staff, &place.location.id).await?;
     let frame = frame(place, now, (date == today(now, &place.tz)).then_some(date));
     let (mut heads, mut columns) = (Vec::new(), Vec::new());
     for practitioner in shown {
-        let working = load::working(state, staff, practitioner, place, &away, range).await?;
+        let working = load::working(practitioner, place, &hours, &away, range)?;
         let who = practitioner.id.as_str();
         heads.push(Head {
             title: practitioner.fields.name.clone(),
@@ -353,7 +354,8 @@ async fn draw_week(
     let appointments = listed(state, staff, place, Some(who), range).await?;
     let away = load::away(state, staff, place, range).await?;
     let names = load::names(state, staff, &appointments, all).await?;
-    let working = load::working(state, staff, practitioner, place, &away, range).await?;
+    let hours = state.app.location_hours(staff, &place.location.id).await?;
+    let working = load::working(practitioner, place, &hours, &away, range)?;
     let frame = frame(place, now, None);
     let this_day = today(now, &place.tz);
     let (mut heads, mut columns) = (Vec::new(), Vec::new());

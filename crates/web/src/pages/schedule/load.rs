@@ -185,19 +185,27 @@ fn day_bounds(date: Date) -> (String, String) {
     (text(date), text(add_days(date, 1)))
 }
 
-/// When `practitioner` is available at `place` over `range`, as sorted instants.
-pub(super) async fn working(
-    state: &AppState,
-    staff: &Staff,
+/// When `practitioner` is available at `place` over `range`, as sorted instants, from the
+/// weekly `hours` of everyone at that place.
+pub(super) fn working(
     practitioner: &Practitioner,
     place: &Place,
+    hours: &[HoursView],
     away: &Away,
     range: DateRange,
 ) -> Result<Vec<Interval>, AppError> {
-    let hours = state.app.hours(staff, &practitioner.id).await?;
     let (who, here) = (practitioner.id.as_str(), place.id());
+    // Hours kept from a location the practitioner no longer works at do not count.
+    let works_here = practitioner
+        .fields
+        .location_ids
+        .contains(&place.location.id);
+    let theirs: Vec<&HoursView> = hours
+        .iter()
+        .filter(|h| works_here && h.practitioner_id == who)
+        .collect();
     let mut availability = Availability {
-        weekly: weekly(&hours, here),
+        weekly: weekly(&theirs, here),
         holidays: away.closed_days(),
         ..Availability::default()
     };
@@ -221,7 +229,7 @@ pub(super) async fn working(
 }
 
 /// The weekly blocks of one location out of a practitioner's hours.
-fn weekly(hours: &[HoursView], location: &str) -> Vec<WeeklyBlock> {
+fn weekly(hours: &[&HoursView], location: &str) -> Vec<WeeklyBlock> {
     hours
         .iter()
         .filter(|h| h.location_id == location)
