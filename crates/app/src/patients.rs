@@ -5,7 +5,7 @@ use knead_domain::Permission;
 use knead_domain::ids::PatientId;
 use knead_domain::setup::{Patient, PatientFields, PatientInput};
 use knead_domain::values::slugify;
-use knead_store::{Page, PageRequest, StoreError, patients as store};
+use knead_store::{Conn, Page, PageRequest, StoreError, patients as store};
 use serde_json::json;
 
 /// What the search box matches: names folded to plain lower-case words, the email, and the
@@ -100,13 +100,27 @@ impl App {
         staff: &Staff,
         input: &PatientInput,
     ) -> Result<Patient, AppError> {
+        let mut tx = self.store.write().await?;
+        let patient = self.add_patient(&mut tx, staff, input).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        tracing::info!(clinic_id = %staff.clinic_id, patient_id = %patient.id, "patient created");
+        Ok(patient)
+    }
+
+    /// Adds a patient, with its audit event, inside `tx`: for use cases that make a patient
+    /// together with something else, so that a refusal of the rest leaves no patient behind.
+    pub(crate) async fn add_patient(
+        &self,
+        tx: &mut Conn,
+        staff: &Staff,
+        input: &PatientInput,
+    ) -> Result<Patient, AppError> {
         staff.require(Permission::ManagePatients)?;
         let fields = input.parse(self.today())?;
         let id = PatientId::generate();
         let now = self.clock.epoch();
-        let mut tx = self.store.write().await?;
         store::insert(
-            &mut tx,
+            tx,
             &staff.clinic_id,
             &id,
             &fields,
@@ -117,7 +131,7 @@ impl App {
         .map_err(email_taken)?;
         let entity = ("patient", id.as_str());
         record(
-            &mut tx,
+            tx,
             &staff.clinic_id,
             &staff.actor(),
             "patient.created",
@@ -126,8 +140,6 @@ impl App {
             now,
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        tracing::info!(clinic_id = %staff.clinic_id, patient_id = %id, "patient created");
         Ok(Patient { id, fields })
     }
 

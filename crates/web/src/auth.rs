@@ -160,10 +160,13 @@ pub(crate) async fn csrf_guard(
     };
     let valid = matches!((&sent, &expected), (Some(s), Some(e)) if same_secret(s, e));
     if !valid {
-        tracing::warn!(
-            path = parts.uri.path(),
-            "form refused: missing or wrong CSRF token"
-        );
+        // The route pattern, never the path: a path may carry a secret (an owner's set-up
+        // link) that the log must not hold.
+        let route = parts
+            .extensions
+            .get::<axum::extract::MatchedPath>()
+            .map_or("unmatched", |p| p.as_str());
+        tracing::warn!(route, "form refused: missing or wrong CSRF token");
         return forbidden_form();
     }
     if let Some(view) = session {

@@ -398,6 +398,85 @@ async fn an_open_time_leads_to_the_booking_form_filled_in_and_books(db: TestDb) 
     assert_eq!(Cells::of(&after.body).find("Zoé Côté")[0].0, "15:00");
 }
 
+/// How many patients the clinic has whose name matches `query`.
+async fn patients_named(d: &Desk, query: &str) -> usize {
+    let path = format!("/api/v1/patients?q={query}");
+    let (status, body) = call(&d.clinic, Method::GET, &path, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["items"].as_array().unwrap().len()
+}
+
+async fn a_new_patient_typed_at_the_desk_is_booked_in_one_go(db: TestDb) {
+    let mut d = desk(&db).await;
+    let new = [
+        ("location_id", d.location.as_str()),
+        ("patient_id", "new"),
+        ("legal_first_name", "Inès"),
+        ("legal_last_name", "Bouchard"),
+        ("practitioner_id", d.lea.as_str()),
+        ("service_id", d.massage.as_str()),
+        ("start", "2026-12-03T15:00"),
+        ("mode", "single"),
+    ];
+
+    d.browser.get("/schedule/book").await;
+    let booked = d.browser.post("/schedule/book", &new).await;
+    let after = d.browser.get(booked.location()).await;
+
+    assert_eq!(booked.status, StatusCode::SEE_OTHER, "{}", booked.body);
+    assert_eq!(Cells::of(&after.body).find("Inès Bouchard")[0].0, "15:00");
+    assert_eq!(patients_named(&d, "bouchard").await, 1);
+}
+
+async fn a_refused_booking_for_a_new_patient_writes_no_patient(db: TestDb) {
+    let mut d = desk(&db).await;
+    d.book(&d.lea, &d.zoe, "2026-12-03T15:00:00-05:00").await;
+    let events = d.events().await;
+    let base = [
+        ("location_id", d.location.as_str()),
+        ("patient_id", "new"),
+        ("legal_first_name", "Inès"),
+        ("legal_last_name", "Bouchard"),
+        ("practitioner_id", d.lea.as_str()),
+        ("mode", "single"),
+    ];
+    let no_service = [&base[..], &[("start", "2026-12-03T16:00")]].concat();
+    let taken = [
+        &base[..],
+        &[
+            ("service_id", d.massage.as_str()),
+            ("start", "2026-12-03T15:00"),
+        ],
+    ]
+    .concat();
+    let preview = [
+        &base[..],
+        &[
+            ("service_id", d.massage.as_str()),
+            ("start", "2026-12-03T16:00"),
+            ("count", "3"),
+            ("mode", "preview"),
+        ],
+    ]
+    .concat();
+
+    d.browser.get("/schedule/book").await;
+    let missing = d.browser.post("/schedule/book", &no_service).await;
+    let conflict = d.browser.post("/schedule/book", &taken).await;
+    let previewed = d.browser.post("/schedule/book", &preview).await;
+
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(conflict.status, StatusCode::CONFLICT);
+    assert_eq!(previewed.status, StatusCode::OK, "{}", previewed.body);
+    assert!(text_of(&conflict.body).contains("That time is taken"));
+    assert!(
+        conflict.body.contains("value=\"Bouchard\""),
+        "typed name kept"
+    );
+    assert_eq!(patients_named(&d, "bouchard").await, 0);
+    assert_eq!(d.events().await, events);
+}
+
 async fn the_appointment_page_says_who_what_where_and_when(db: TestDb) {
     let mut d = desk(&db).await;
     let id = d
@@ -626,7 +705,7 @@ async fn a_move_the_rules_refuse_is_explained_beside_the_field_and_changes_nothi
     assert_eq!(taken.status, StatusCode::CONFLICT);
     assert_eq!(
         message_beside(&taken.body, "move-time"),
-        "Error: New time is no longer free; choose another time"
+        "Error: New time overlaps another appointment or the time kept free around it; choose another time"
     );
     assert_eq!(closed.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -769,6 +848,8 @@ async fn another_clinics_appointment_is_not_found(db: TestDb) {
 }
 
 on_both_backends!(
+    a_new_patient_typed_at_the_desk_is_booked_in_one_go,
+    a_refused_booking_for_a_new_patient_writes_no_patient,
     the_day_view_puts_each_appointment_in_its_practitioners_column_and_row,
     times_are_shown_on_the_locations_clock_with_its_zone_named,
     the_day_view_marks_now_and_flags_a_started_appointment_nobody_arrived_for,

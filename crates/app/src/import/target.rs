@@ -26,12 +26,15 @@ pub(crate) struct Target {
 
 impl Target {
     /// The service for an appointment of `minutes`: the only one asked for, else the one
-    /// whose duration matches, else the first the practitioner gives.
+    /// whose duration is nearest (the same, when the practitioner gives one that long).
     pub(crate) fn service_for(&self, minutes: i64) -> Option<&Service> {
-        self.services
-            .iter()
-            .find(|s| s.fields.duration_minutes == minutes)
-            .or_else(|| self.services.first())
+        // Known shortcoming: an event whose length matches no service takes the nearest
+        // one (the longer on a tie) and keeps its own times; the report does not yet say
+        // which service it got.
+        self.services.iter().min_by_key(|s| {
+            let length = s.fields.duration_minutes;
+            ((length - minutes).abs(), -length)
+        })
     }
 }
 

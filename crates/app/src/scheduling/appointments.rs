@@ -12,7 +12,7 @@ use knead_domain::booking::{
 };
 use knead_domain::ids::{LocationId, PatientId, PractitionerId, RoomId, ServiceId};
 use knead_domain::schedule::{DateRange, Interval, fits};
-use knead_domain::setup::{Location, Practitioner, Service};
+use knead_domain::setup::{Location, PatientInput, Practitioner, Service};
 use knead_domain::values;
 use knead_store::appointments::{self as store, AppointmentRow, Filter};
 use knead_store::{Conn, StoreError, patients, schedule, setup};
@@ -194,7 +194,7 @@ pub(crate) fn overlap(error: StoreError) -> AppError {
         },
         StoreError::Overlap { .. } => AppError::Conflict {
             code: "slot_taken",
-            message: "that time is no longer free for this practitioner".into(),
+            message: "that time is taken: it overlaps another appointment of this practitioner, buffers included".into(),
         },
         other => other.into(),
     }
@@ -273,10 +273,33 @@ impl App {
         input: &BookingInput,
         source: Source,
     ) -> Result<AppointmentView, AppError> {
+        self.book_for(staff, input, source, None).await
+    }
+
+    /// Books for a new patient made in the same transaction (the desk's "new patient"): when
+    /// the booking is refused, no patient is left behind. `input.patient_id` is ignored.
+    pub async fn book_new_patient(
+        &self,
+        staff: &Staff,
+        patient: &PatientInput,
+        input: &BookingInput,
+        source: Source,
+    ) -> Result<AppointmentView, AppError> {
+        self.book_for(staff, input, source, Some(patient)).await
+    }
+
+    async fn book_for(
+        &self,
+        staff: &Staff,
+        input: &BookingInput,
+        source: Source,
+        patient: Option<&PatientInput>,
+    ) -> Result<AppointmentView, AppError> {
         staff.require(Permission::ManageAppointments)?;
+        let mut tx = self.store.write().await?;
+        let input = &self.for_patient(&mut tx, staff, input, patient).await?;
         let ids = input.ids()?;
         let now = self.clock.now();
-        let mut tx = self.store.write().await?;
         let booking = load_booking(&mut tx, staff, &ids).await?;
         let tz = zone_of(&booking.location)?;
         let start = booking::instant(input.start.as_deref().unwrap_or(""), &tz)
@@ -312,6 +335,22 @@ impl App {
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(clinic_id = %staff.clinic_id, appointment_id = %row.id, "appointment booked");
         Ok(view(row))
+    }
+
+    /// `input` for the patient made from `patient` inside `tx`, or as it is when there is none.
+    pub(crate) async fn for_patient(
+        &self,
+        tx: &mut Conn,
+        staff: &Staff,
+        input: &BookingInput,
+        patient: Option<&PatientInput>,
+    ) -> Result<BookingInput, AppError> {
+        let mut input = input.clone();
+        if let Some(patient) = patient {
+            let added = self.add_patient(tx, staff, patient).await?;
+            input.patient_id = Some(added.id.to_string());
+        }
+        Ok(input)
     }
 
     pub async fn appointment(&self, staff: &Staff, id: &str) -> Result<AppointmentView, AppError> {

@@ -11,6 +11,7 @@ use knead_domain::booking::{self, AppointmentView};
 pub use knead_domain::booking::{SeriesInput, SeriesMode};
 use knead_domain::ids::LocationId;
 use knead_domain::schedule::{Interval, occurrences, overlaps};
+use knead_domain::setup::PatientInput;
 use knead_store::{StoreError, appointments as store, schedule};
 use serde_json::json;
 
@@ -44,11 +45,33 @@ impl App {
         staff: &Staff,
         input: &SeriesInput,
     ) -> Result<SeriesOutcome, AppError> {
+        self.series_for(staff, input, None).await
+    }
+
+    /// [`App::book_series`] for a new patient made in the same transaction: a preview, a
+    /// refusal or an `all` that meets a conflict leaves no patient behind.
+    pub async fn book_series_new_patient(
+        &self,
+        staff: &Staff,
+        patient: &PatientInput,
+        input: &SeriesInput,
+    ) -> Result<SeriesOutcome, AppError> {
+        self.series_for(staff, input, Some(patient)).await
+    }
+
+    async fn series_for(
+        &self,
+        staff: &Staff,
+        input: &SeriesInput,
+        patient: Option<&PatientInput>,
+    ) -> Result<SeriesOutcome, AppError> {
         staff.require(Permission::ManageAppointments)?;
-        let first = input.first();
+        let mut tx = self.store.write().await?;
+        let first = self
+            .for_patient(&mut tx, staff, &input.first(), patient)
+            .await?;
         let ids = first.ids()?;
         let now = self.clock.now();
-        let mut tx = self.store.write().await?;
         let booking = load_booking(&mut tx, staff, &ids).await?;
         let tz = zone_of(&booking.location)?;
         let start = booking::instant(first.start.as_deref().unwrap_or(""), &tz)

@@ -314,9 +314,12 @@ fn move_refusal(form: Form, error: AppError) -> Result<Form, AppError> {
         AppError::Conflict {
             code: "slot_taken", ..
         } => {
-            let beside = AppError::invalid("time", "is no longer free; choose another time");
+            let beside = AppError::invalid(
+                "time",
+                "overlaps another appointment or the time kept free around it; choose another time",
+            );
             let form = form.rejected(beside)?;
-            return Ok(form.with_notice(StatusCode::CONFLICT, "That time is no longer free"));
+            return Ok(form.with_notice(StatusCode::CONFLICT, "That time is taken"));
         }
         AppError::Conflict {
             code: "room_taken", ..
@@ -332,7 +335,7 @@ fn move_refusal(form: Form, error: AppError) -> Result<Form, AppError> {
 
 /// A form refused because the appointment is no longer booked says so in words.
 fn not_open(form: Form, current: Status, verb: &str) -> Form {
-    if current.is_open() || form.notice().is_none() {
+    if current.is_open() {
         return form;
     }
     let (_, words) = status_look(current);

@@ -2,8 +2,9 @@
 //! start, a room and a note; optionally repeat every N weeks, checking every date for
 //! conflicts before anything is written, then booking all of them or only the free ones.
 //!
-//! A new patient is created in the same submission, before the booking. When the booking is
-//! then refused the page says the patient was added, selects them, and keeps what was typed.
+//! A new patient is created in the same transaction as the booking: when the booking is
+//! refused (or a series only previewed) no patient is written, and the page keeps what was
+//! typed.
 
 use super::calendar::no_location;
 use super::load::{self, Place};
@@ -165,14 +166,11 @@ async fn submit(State(state): State<AppState>, signed: Signed, body: Bytes) -> P
         return no_location(&state, &signed, Tab::Book).await;
     };
     let query = form.value("q").to_owned();
-    let (form, added) = match with_patient(&state, staff, form).await? {
-        Ok(chosen) => chosen,
-        Err(form) => return refused_page(&state, &signed, &place, form, &query).await,
-    };
+    let patient = new_patient(&form);
     let outcome = if repeats(&form) {
-        book_series(&state, staff, form, added.as_deref()).await?
+        book_series(&state, staff, form, patient.as_ref()).await?
     } else {
-        book_one(&state, staff, &place, form, added.as_deref()).await?
+        book_one(&state, staff, &place, form, patient.as_ref()).await?
     };
     match outcome {
         Booked::Done(path) => Ok(see_other(&path)),
@@ -184,51 +182,27 @@ async fn submit(State(state): State<AppState>, signed: Signed, body: Bytes) -> P
     }
 }
 
-async fn refused_page(
-    state: &AppState,
-    signed: &Signed,
-    place: &Place,
-    form: Form,
-    query: &str,
-) -> PageResult {
-    let page = book_page(state, signed, place, form, query).await?;
-    render(page.form.status(), &page)
-}
-
 /// Where a booking attempt ended: a page to go to, or the form to show again.
 enum Booked {
     Done(String),
     Refused(Form, Vec<PlanRow>),
 }
 
-/// Makes the new patient when the form asks for one and selects them; hands back the form
-/// with its problems when they cannot be added. The name is for the page, never the log.
-async fn with_patient(
-    state: &AppState,
-    staff: &Staff,
-    form: Form,
-) -> Result<Result<(Form, Option<String>), Form>, AppError> {
+/// The new patient the form asks for, if it asks for one: made together with the booking.
+fn new_patient(form: &Form) -> Option<PatientInput> {
     let chosen = form.value("patient_id");
     let typed = NEW_PATIENT.iter().any(|f| !form.value(f).trim().is_empty());
     if !(chosen == "new" || chosen.is_empty() && typed) {
-        return Ok(Ok((form, None)));
+        return None;
     }
-    let input = PatientInput {
+    Some(PatientInput {
         legal_first_name: form.text("legal_first_name"),
         legal_last_name: form.text("legal_last_name"),
         date_of_birth: form.text("date_of_birth"),
         email: form.text("email"),
         phone: form.text("phone"),
         ..PatientInput::default()
-    };
-    match state.app.create_patient(staff, &input).await {
-        Ok(patient) => {
-            let name = patient.fields.display_name();
-            let form = form.without("patient_id").with("patient_id", &patient.id);
-            Ok(Ok((form, Some(name))))
-        }
-        Err(error) => Ok(Err(form.rejected(error)?)),
-    }
+    })
 }
 
 /// Whether the form asks for a series: a count or a last date, or a series button.
@@ -256,16 +230,24 @@ async fn book_one(
     staff: &Staff,
     place: &Place,
     form: Form,
-    added: Option<&str>,
+    patient: Option<&PatientInput>,
 ) -> Result<Booked, AppError> {
     let input = booking_input(&form);
-    match state.app.book(staff, &input, Source::Desk).await {
+    let booked = match patient {
+        Some(patient) => {
+            let app = &state.app;
+            app.book_new_patient(staff, patient, &input, Source::Desk)
+                .await
+        }
+        None => state.app.book(staff, &input, Source::Desk).await,
+    };
+    match booked {
         Ok(view) => {
             let date = local(instant(view.starts_at), &place.tz).date();
             let path = format!("{}&done=booked", day_href(&view.location_id, date));
             Ok(Booked::Done(path))
         }
-        Err(error) => Ok(Booked::Refused(refused(form, error, added)?, Vec::new())),
+        Err(error) => Ok(Booked::Refused(refused(form, error)?, Vec::new())),
     }
 }
 
@@ -273,7 +255,7 @@ async fn book_series(
     state: &AppState,
     staff: &Staff,
     form: Form,
-    added: Option<&str>,
+    patient: Option<&PatientInput>,
 ) -> Result<Booked, AppError> {
     let mode = match form.value("mode") {
         "all" | "free_only" => form.value("mode").to_owned(),
@@ -294,15 +276,24 @@ async fn book_series(
         until: form.text("until"),
         mode: Some(mode),
     };
-    match state.app.book_series(staff, &input).await {
-        Ok(outcome) => Ok(series_outcome(form, outcome, added)),
-        Err(error) => Ok(Booked::Refused(refused(form, error, added)?, Vec::new())),
+    let outcome = match patient {
+        Some(patient) => {
+            state
+                .app
+                .book_series_new_patient(staff, patient, &input)
+                .await
+        }
+        None => state.app.book_series(staff, &input).await,
+    };
+    match outcome {
+        Ok(outcome) => Ok(series_outcome(form, outcome)),
+        Err(error) => Ok(Booked::Refused(refused(form, error)?, Vec::new())),
     }
 }
 
 /// A booked series goes to its first day; a preview, or a series refused because some
 /// dates conflict, comes back with every date listed.
-fn series_outcome(form: Form, outcome: SeriesOutcome, added: Option<&str>) -> Booked {
+fn series_outcome(form: Form, outcome: SeriesOutcome) -> Booked {
     let booked: Vec<_> = outcome
         .occurrences
         .iter()
@@ -329,7 +320,7 @@ fn series_outcome(form: Form, outcome: SeriesOutcome, added: Option<&str>) -> Bo
             form.with_notice(StatusCode::CONFLICT, notice)
         }
     };
-    Booked::Refused(with_added(form, added), plan)
+    Booked::Refused(form, plan)
 }
 
 fn plan_row(occurrence: &PlannedOccurrence) -> PlanRow {
@@ -366,14 +357,17 @@ fn sentence(text: &str) -> String {
 
 /// The form after the application refused the booking: a taken time is shown beside the
 /// start (409), any other problem beside its field.
-fn refused(form: Form, error: AppError, added: Option<&str>) -> Result<Form, AppError> {
+fn refused(form: Form, error: AppError) -> Result<Form, AppError> {
     let form = match error {
         AppError::Conflict {
             code: "slot_taken", ..
         } => {
-            let beside = AppError::invalid("start", "is no longer free; choose another time");
+            let beside = AppError::invalid(
+                "start",
+                "overlaps another appointment or the time kept free around it; choose another time",
+            );
             let form = form.rejected(beside)?;
-            form.with_notice(StatusCode::CONFLICT, "That time is no longer free")
+            form.with_notice(StatusCode::CONFLICT, "That time is taken")
         }
         AppError::Conflict {
             code: "room_taken", ..
@@ -384,21 +378,7 @@ fn refused(form: Form, error: AppError, added: Option<&str>) -> Result<Form, App
         }
         other => form.rejected(other)?,
     };
-    Ok(with_added(form, added))
-}
-
-/// Says that the new patient was added even though the appointment was not booked.
-fn with_added(form: Form, added: Option<&str>) -> Form {
-    let Some(name) = added else {
-        return form;
-    };
-    let status = form.status();
-    let reason = form.notice().map(|n| format!(" ({n})")).unwrap_or_default();
-    let notice = format!(
-        "{name} was added as a new patient and is selected below, but the appointment was \
-         not booked{reason}"
-    );
-    form.with_notice(status, notice)
+    Ok(form)
 }
 
 /// The form page with its choices: practitioners at the location, the services the chosen
