@@ -117,6 +117,48 @@ async fn a_closure_added_on_the_page_is_listed_and_takes_away_the_slots(db: Test
     assert_eq!(c.slots("2026-12-10").await.len(), FULL_DAY, "Downtown only");
 }
 
+async fn a_closure_over_a_booked_appointment_lists_it_for_the_desk_to_call(db: TestDb) {
+    let mut c = clinic(&db).await;
+    c.weekday_hours().await;
+    let booked = c.book("Zoé", "Côté", "2026-12-10T14:00").await;
+    let location = c.location.clone();
+
+    let added = c
+        .post_closure(&[("location_id", location.as_str()), ("start", "2026-12-10")])
+        .await;
+    let page = c.browser.get(added.location()).await;
+
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let text = text_of(&page.body);
+    assert!(
+        text.contains(
+            "1 appointment already booked in this time stays booked; \
+             call these patients to move or cancel them: \
+             Thursday 10 December 2026, 14:00–15:00: Zoé Côté, with Léa Tremblay at Annex"
+        ),
+        "{text}"
+    );
+    let link = format!(r#"href="/schedule/appointments/{}""#, booked.id);
+    assert!(page.body.contains(&link), "{}", page.body);
+}
+
+async fn a_closure_over_no_booking_says_nothing_more(db: TestDb) {
+    let mut c = clinic(&db).await;
+    c.weekday_hours().await;
+    c.book("Zoé", "Côté", "2026-12-10T14:00").await;
+    let location = c.location.clone();
+
+    let added = c
+        .post_closure(&[("location_id", location.as_str()), ("start", "2026-12-11")])
+        .await;
+    let page = c.browser.get(added.location()).await;
+
+    let text = text_of(&page.body);
+    assert!(text.contains("Added."), "{text}");
+    assert!(!text.contains("call these patients"), "{text}");
+    assert!(!text.contains("Zoé Côté"), "{text}");
+}
+
 async fn a_closure_is_removed_after_a_confirmation_and_the_slots_come_back(db: TestDb) {
     let mut c = clinic(&db).await;
     c.weekday_hours().await;
@@ -465,6 +507,8 @@ async fn a_bad_holiday_date_or_province_is_refused_beside_its_field_and_nothing_
 
 on_both_backends!(
     a_closure_added_on_the_page_is_listed_and_takes_away_the_slots,
+    a_closure_over_a_booked_appointment_lists_it_for_the_desk_to_call,
+    a_closure_over_no_booking_says_nothing_more,
     a_closure_is_removed_after_a_confirmation_and_the_slots_come_back,
     a_bad_closure_is_refused_beside_its_field_and_nothing_is_written,
     past_closures_are_listed_only_on_request,

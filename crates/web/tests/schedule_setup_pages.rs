@@ -248,6 +248,60 @@ async fn time_off_and_extra_shifts_added_on_the_page_are_listed_and_change_the_s
     assert_eq!(weekend.last().unwrap(), "2026-12-12T13:00:00-05:00");
 }
 
+async fn time_off_over_booked_appointments_lists_them_for_the_desk_to_call(db: TestDb) {
+    let mut c = clinic(&db).await;
+    c.weekday_hours().await;
+    let morning = c.book("Zoé", "Côté", "2026-12-08T09:00").await;
+    let afternoon = c.book("Omar", "Haddad", "2026-12-08T14:00").await;
+    let next_day = c.book("Ruth", "Nguyen", "2026-12-09T10:00").await;
+
+    let added = c
+        .post_exception(&[("kind", "time_off"), ("start", "2026-12-08")])
+        .await;
+    let page = c.browser.get(added.location()).await;
+
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let text = text_of(&page.body);
+    assert!(text.contains("Added."), "{text}");
+    assert!(
+        text.contains(
+            "2 appointments already booked in this time stay booked; \
+             call these patients to move or cancel them:"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Tuesday 8 December 2026, 09:00–10:00: Zoé Côté, with Léa Tremblay"),
+        "{text}"
+    );
+    assert!(text.contains("Omar Haddad"), "{text}");
+    assert!(!text.contains("Ruth Nguyen"), "{text}");
+    for (appointment, listed) in [(&morning, true), (&afternoon, true), (&next_day, false)] {
+        let link = format!(r#"href="/schedule/appointments/{}""#, appointment.id);
+        assert_eq!(page.body.contains(&link), listed, "{}", appointment.id);
+    }
+}
+
+async fn time_off_over_no_booking_says_nothing_more(db: TestDb) {
+    let mut c = clinic(&db).await;
+    c.weekday_hours().await;
+    c.book("Ruth", "Nguyen", "2026-12-09T10:00").await;
+
+    let added = c
+        .post_exception(&[
+            ("kind", "time_off"),
+            ("start", "2026-12-09"),
+            ("start_time", "13:00"),
+        ])
+        .await;
+    let page = c.browser.get(added.location()).await;
+
+    let text = text_of(&page.body);
+    assert!(text.contains("Added."), "{text}");
+    assert!(!text.contains("call these patients"), "{text}");
+    assert!(!text.contains("Ruth Nguyen"), "{text}");
+}
+
 async fn time_off_is_removed_after_a_confirmation_and_the_hours_hold_again(db: TestDb) {
     let mut c = clinic(&db).await;
     c.weekday_hours().await;
@@ -469,6 +523,8 @@ on_both_backends!(
     hours_at_a_location_the_practitioner_does_not_work_at_are_refused,
     adding_rows_keeps_what_was_typed_and_saves_nothing,
     time_off_and_extra_shifts_added_on_the_page_are_listed_and_change_the_slots,
+    time_off_over_booked_appointments_lists_them_for_the_desk_to_call,
+    time_off_over_no_booking_says_nothing_more,
     time_off_is_removed_after_a_confirmation_and_the_hours_hold_again,
     bad_time_off_is_refused_beside_its_field_and_nothing_is_written,
     past_time_off_is_listed_only_on_request,

@@ -66,6 +66,12 @@ impl LocalSpan {
     pub fn check(&self) -> Result<(), FieldErrors> {
         check_order(self.start < self.end)
     }
+
+    /// The real time the span covers in `tz`, each edge by the edge rule; `None` only for
+    /// a span beyond the instants jiff can represent.
+    pub fn interval(&self, tz: &TimeZone) -> Option<Interval> {
+        local_interval(tz, self.start, self.end)
+    }
 }
 
 fn check_order(end_after_start: bool) -> Result<(), FieldErrors> {
@@ -211,6 +217,21 @@ mod tests {
 
     fn one_day(date: &str) -> DateRange {
         DateRange::single(day(date))
+    }
+
+    #[test]
+    fn a_local_span_over_the_spring_gap_starts_at_the_moment_of_the_change() {
+        let night = LocalSpan {
+            start: local("2026-03-08T02:30"),
+            end: local("2026-03-08T05:00"),
+        };
+
+        let interval = night.interval(&zone("America/Toronto"));
+
+        assert_eq!(
+            interval,
+            Some(span("2026-03-08T07:00Z", "2026-03-08T09:00Z"))
+        );
     }
 
     #[test]

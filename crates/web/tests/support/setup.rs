@@ -1,15 +1,17 @@
 //! The clinic the schedule's setup page tests start from: one Toronto location, one
 //! practitioner and a 60-minute service, its owner signed in on the in-process browser; the
-//! open slots it offers; weekly hours posted through their page; and a second clinic whose
-//! ids the first must never reach.
+//! open slots it offers; weekly hours posted through their page; appointments booked at the
+//! desk; and a second clinic whose ids the first must never reach.
 
 use super::pages::*;
 use axum::http::StatusCode;
 use knead_app::auth::OwnerSignup;
 use knead_app::scheduling::AvailabilityQuery;
 use knead_app::{App, Staff};
+use knead_domain::appointment::Source;
+use knead_domain::booking::{AppointmentView, BookingInput};
 use knead_domain::ids::{LocationId, PractitionerId};
-use knead_domain::setup::{LocationInput, PractitionerInput, ServiceInput};
+use knead_domain::setup::{LocationInput, PatientInput, PractitionerInput, ServiceInput};
 use knead_testkit::TestDb;
 
 /// A clinic with one Toronto location, one practitioner working there (no hours yet) and a
@@ -91,6 +93,32 @@ impl Clinic {
         ];
         fields.extend_from_slice(rows);
         self.browser.post("/schedule/hours", &fields).await
+    }
+
+    /// Books a new patient `first last` with the practitioner at local `start` from the
+    /// desk, outside the hours if need be.
+    pub async fn book(&self, first: &str, last: &str, start: &str) -> AppointmentView {
+        let patient = PatientInput {
+            legal_first_name: Some(first.into()),
+            legal_last_name: Some(last.into()),
+            ..PatientInput::default()
+        };
+        let patient = self
+            .app
+            .create_patient(&self.staff, &patient)
+            .await
+            .unwrap();
+        let input = BookingInput {
+            patient_id: Some(patient.id.to_string()),
+            practitioner_id: Some(self.practitioner.clone()),
+            service_id: Some(self.service.clone()),
+            location_id: Some(self.location.clone()),
+            start: Some(start.into()),
+            override_reason: Some("booked by phone".into()),
+            ..BookingInput::default()
+        };
+        let booked = self.app.book(&self.staff, &input, Source::Desk).await;
+        booked.unwrap()
     }
 
     /// Weekdays 09:00-12:00 and 13:00-17:00.

@@ -2,12 +2,15 @@
 //! afternoon of a staff party), whatever the practitioners' hours say. The list shows what is
 //! still to come (or, on request, what is over), for every location or one; a form closes a
 //! location for part of a day or for whole days; each closure is removed after a
-//! confirmation.
+//! confirmation. Once a closure is added, the page lists the appointments still booked
+//! inside it, for the desk to call.
 
+use super::load;
 use super::setup_span::{
     ListFilter, Removal, SPAN_LABELS, When, check_location, checked_span, filter_choices,
     list_href, listed, location_choices, location_name, span_text, today_at, zones_text,
 };
+use super::still_booked::{Booked, Covered, still_booked};
 use super::{Tab, TabLink, schedule_chrome, tabs};
 use crate::AppState;
 use crate::auth::Signed;
@@ -50,6 +53,8 @@ struct ListQuery {
     when: Option<String>,
     remove: Option<String>,
     saved: Option<String>,
+    /// The closure just added, whose booked appointments the page lists.
+    added: Option<String>,
 }
 
 /// One closure as the list shows it.
@@ -59,6 +64,7 @@ struct Row {
     place: String,
     reason: String,
     remove_href: String,
+    covers: Covered,
 }
 
 #[derive(Template)]
@@ -74,6 +80,7 @@ struct ClosuresPage {
     locations: Vec<Choice>,
     zone: String,
     saved: Option<&'static str>,
+    booked: Vec<Booked>,
     can_edit: bool,
     has_locations: bool,
 }
@@ -101,7 +108,30 @@ async fn show(
         Some("removed") => Some("Removed. The practitioners' hours hold there again."),
         _ => None,
     };
+    page.booked = booked_in(&state, &signed.staff, &setting, &page.rows, q.added).await?;
     render(StatusCode::OK, &page)
+}
+
+/// The appointments still booked inside the closure `added`, when the list shows it.
+async fn booked_in(
+    state: &AppState,
+    staff: &Staff,
+    setting: &Setting,
+    rows: &[Row],
+    added: Option<String>,
+) -> Result<Vec<Booked>, AppError> {
+    let Some(row) = added.and_then(|id| rows.iter().find(|r| r.id == id)) else {
+        return Ok(Vec::new());
+    };
+    let practitioners = load::practitioners(state, staff).await?;
+    still_booked(
+        state,
+        staff,
+        &row.covers,
+        &setting.locations,
+        &practitioners,
+    )
+    .await
 }
 
 async fn add(State(state): State<AppState>, signed: Signed, body: Bytes) -> PageResult {
@@ -115,13 +145,20 @@ async fn add(State(state): State<AppState>, signed: Signed, body: Bytes) -> Page
             let added = state
                 .app
                 .add_closure(staff, &location, &start, &end, &reason);
-            added.await.map(|_| ())
+            added.await
         }
         Err(errors) => Err(AppError::Invalid(errors)),
     };
-    let Err(error) = result else {
-        let params = [("location", form.value("location_id")), ("saved", "added")];
-        return Ok(see_other(&list_href(PATH, &params)));
+    let error = match result {
+        Ok(added) => {
+            let params = [
+                ("location", form.value("location_id")),
+                ("saved", "added"),
+                ("added", added.id.as_str()),
+            ];
+            return Ok(see_other(&list_href(PATH, &params)));
+        }
+        Err(error) => error,
     };
     let form = form.rejected(error)?;
     let setting = setting(&state, staff, None, When::Upcoming).await?;
@@ -208,6 +245,7 @@ async fn closures_page(
         form,
         zone: zones_text(&setting.locations),
         saved: None,
+        booked: Vec::new(),
         can_edit: signed.staff.can(Permission::ManageSetup),
         has_locations: !setting.locations.is_empty(),
     })
@@ -236,5 +274,11 @@ fn row(c: &ClosureView, setting: &Setting, list: &ListFilter) -> Row {
         place: location_name(&setting.locations, &c.location_id),
         reason: c.reason.clone().unwrap_or_default(),
         remove_href: list.remove_href(&c.id),
+        covers: Covered {
+            start: c.start.clone(),
+            end: c.end.clone(),
+            location: Some(c.location_id.clone()),
+            practitioner: None,
+        },
     }
 }

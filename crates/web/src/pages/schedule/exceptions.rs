@@ -2,7 +2,8 @@
 //! The list shows what is still to come (or, on request, what is over), for everyone or one
 //! practitioner; a form adds time off (whole days or part of one, over a range of dates, at
 //! every location or one) or an extra shift (part of one day at one location); each entry is
-//! removed after a confirmation.
+//! removed after a confirmation. Once time off is added, the page lists the appointments
+//! still booked inside it, for the desk to call.
 
 use super::load;
 use super::setup_span::{
@@ -10,6 +11,7 @@ use super::setup_span::{
     list_href, listed, location_choices, location_name, practitioner_choices, span_text, today_at,
     zones_text,
 };
+use super::still_booked::{Booked, Covered, still_booked};
 use super::{Tab, TabLink, schedule_chrome, tabs};
 use crate::AppState;
 use crate::auth::Signed;
@@ -63,6 +65,8 @@ struct ListQuery {
     when: Option<String>,
     remove: Option<String>,
     saved: Option<String>,
+    /// The entry just added, whose booked appointments the page lists.
+    added: Option<String>,
 }
 
 /// One exception as the list shows it.
@@ -74,6 +78,7 @@ struct Row {
     place: String,
     reason: String,
     remove_href: String,
+    covers: Covered,
 }
 
 #[derive(Template)]
@@ -91,6 +96,7 @@ struct ExceptionsPage {
     kinds: Vec<Choice>,
     zone: String,
     saved: Option<&'static str>,
+    booked: Vec<Booked>,
     can_edit: bool,
     has_practitioners: bool,
 }
@@ -121,7 +127,24 @@ async fn show(
         Some("removed") => Some("Removed. The weekly hours hold again on those dates."),
         _ => None,
     };
+    page.booked = booked_in(&state, &signed.staff, &setting, &page.rows, q.added).await?;
     render(StatusCode::OK, &page)
+}
+
+/// The appointments still booked inside the time off `added`, when the list shows it.
+async fn booked_in(
+    state: &AppState,
+    staff: &Staff,
+    setting: &Setting,
+    rows: &[Row],
+    added: Option<String>,
+) -> Result<Vec<Booked>, AppError> {
+    let added = added.and_then(|id| rows.iter().find(|r| r.id == id));
+    let Some(row) = added.filter(|r| r.kind == "Time off") else {
+        return Ok(Vec::new());
+    };
+    let (locations, practitioners) = (&setting.locations, &setting.practitioners);
+    still_booked(state, staff, &row.covers, locations, practitioners).await
 }
 
 async fn add(State(state): State<AppState>, signed: Signed, body: Bytes) -> PageResult {
@@ -131,12 +154,16 @@ async fn add(State(state): State<AppState>, signed: Signed, body: Bytes) -> Page
     let practitioner = (!wanted.is_empty()).then(|| wanted.to_owned());
     let setting = setting(&state, staff, practitioner.as_deref(), When::Upcoming).await?;
     let result = match exception_input(&state, staff, &form).await? {
-        Ok(input) => state.app.add_exception(staff, &input).await.map(|_| ()),
+        Ok(input) => state.app.add_exception(staff, &input).await,
         Err(errors) => Err(AppError::Invalid(errors)),
     };
     match result {
-        Ok(()) => {
-            let params = [("practitioner", wanted), ("saved", "added")];
+        Ok(added) => {
+            let params = [
+                ("practitioner", wanted),
+                ("saved", "added"),
+                ("added", added.id.as_str()),
+            ];
             Ok(see_other(&list_href(PATH, &params)))
         }
         Err(error) => {
@@ -250,6 +277,7 @@ async fn exceptions_page(
         zone: zones_text(&setting.locations),
         list: list_filter(chosen, setting.when),
         saved: None,
+        booked: Vec::new(),
         can_edit: signed.staff.can(Permission::ManageSetup),
         has_practitioners: !setting.practitioners.is_empty(),
     })
@@ -298,5 +326,11 @@ fn row(e: &ExceptionView, setting: &Setting, list: &ListFilter) -> Row {
         place,
         reason: e.reason.clone().unwrap_or_default(),
         remove_href: list.remove_href(&e.id),
+        covers: Covered {
+            start: e.start.clone(),
+            end: e.end.clone(),
+            location: e.location_id.clone(),
+            practitioner: Some(e.practitioner_id.clone()),
+        },
     }
 }

@@ -18,6 +18,7 @@ mod hours;
 mod load;
 mod policy;
 mod setup_span;
+mod still_booked;
 mod time;
 
 use super::view::{Chrome, Section, chrome};
