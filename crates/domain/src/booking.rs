@@ -27,11 +27,9 @@ pub fn instant(raw: &str, zone: &TimeZone) -> Result<Timestamp, Invalid> {
     if let Ok(at) = raw.parse::<Timestamp>() {
         return Ok(at);
     }
-    let local: DateTime = raw.parse().map_err(|_| {
-        Invalid::new(format!(
-            "'{raw}' is not a time such as 2026-03-09T09:00:00-04:00"
-        ))
-    })?;
+    let local: DateTime = raw
+        .parse()
+        .map_err(|_| not_a_moment(raw, "2026-03-09T09:00:00-04:00"))?;
     let ambiguous = zone.to_ambiguous_timestamp(local);
     match ambiguous.offset() {
         AmbiguousOffset::Gap { .. } => Err(Invalid::new(format!(
@@ -49,8 +47,63 @@ pub fn date(raw: &str) -> Result<Date, Invalid> {
     if raw.is_empty() {
         return Err(Invalid::new("is required"));
     }
-    raw.parse()
-        .map_err(|_| Invalid::new(format!("'{raw}' is not a date in the form YYYY-MM-DD")))
+    raw.parse().map_err(|_| match off_calendar(raw) {
+        Some(words) => Invalid::new(format!("{words} is not a date on the calendar")),
+        None => Invalid::new(format!("'{raw}' is not a date in the form YYYY-MM-DD")),
+    })
+}
+
+/// The month names, for a day that is not on the calendar and so cannot be formatted.
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `30 February 2026` when `raw` is shaped like a date, with a month and a day of month in
+/// range, yet that month has no such day; `None` for anything else.
+fn off_calendar(raw: &str) -> Option<String> {
+    let parts: Vec<&str> = raw.split('-').collect();
+    let [year, month, day] = parts[..] else {
+        return None;
+    };
+    let digits =
+        |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(year, 4) && digits(month, 2) && digits(day, 2)) {
+        return None;
+    }
+    let (year, month, day) = (
+        year.parse().ok()?,
+        month.parse::<i8>().ok()?,
+        day.parse().ok()?,
+    );
+    let in_range = (1..=12).contains(&month) && (1..=31).contains(&day);
+    let name = MONTHS.get(usize::try_from(month - 1).ok()?)?;
+    (in_range && Date::new(year, month, day).is_err()).then(|| format!("{day} {name} {year}"))
+}
+
+/// Why text meant as a local date and time is not one, said first (a day not on the
+/// calendar, a time that is not a time of day, or neither shape), then an `example`.
+fn not_a_moment(raw: &str, example: &str) -> Invalid {
+    let (day, rest) = raw.split_once(['T', 't', ' ']).unwrap_or((raw, ""));
+    let clock = rest.split(['+', '-', 'Z', 'z', '[']).next().unwrap_or("");
+    let problem = if let Some(words) = off_calendar(day) {
+        format!("{words} is not a date on the calendar")
+    } else if day.parse::<Date>().is_ok() && !clock.is_empty() && clock.parse::<Time>().is_err() {
+        format!("'{clock}' is not a time of day")
+    } else {
+        format!("'{raw}' is not a date and time")
+    };
+    Invalid::new(format!("{problem}; write it like {example}"))
 }
 
 /// A clock time `HH:MM`.
@@ -59,8 +112,11 @@ pub fn clock_time(raw: &str) -> Result<Time, Invalid> {
     if raw.is_empty() {
         return Err(Invalid::new("is required"));
     }
-    raw.parse()
-        .map_err(|_| Invalid::new(format!("'{raw}' is not a time such as 09:30")))
+    raw.parse().map_err(|_| {
+        Invalid::new(format!(
+            "'{raw}' is not a time of day; use HH:MM, such as 09:30"
+        ))
+    })
 }
 
 /// A weekday by English name (`monday`), three-letter abbreviation, or ISO number (1 = Monday).
@@ -393,12 +449,13 @@ fn local_edge(raw: &str, is_end: bool) -> Result<DateTime, Invalid> {
     if raw.contains('T') {
         return raw
             .parse::<DateTime>()
-            .map_err(|_| Invalid::new(format!("'{raw}' is not a time such as 2026-12-24T12:00")));
+            .map_err(|_| not_a_moment(raw, "2026-12-24T12:00"));
     }
-    let day = date(raw).map_err(|_| {
-        Invalid::new(format!(
-            "'{raw}' is not a date or a time such as 2026-12-24T12:00"
-        ))
+    let day = date(raw).map_err(|_| match off_calendar(raw) {
+        Some(words) => Invalid::new(format!("{words} is not a date on the calendar")),
+        None => Invalid::new(format!(
+            "'{raw}' is not a date or a date and time such as 2026-12-24T12:00"
+        )),
     })?;
     let day = if is_end {
         day.tomorrow()
@@ -618,6 +675,94 @@ mod tests {
 
         assert!(skipped.0.contains("does not exist"), "{skipped}");
         assert_eq!(repeated.to_string(), "2026-11-01T05:30:00Z");
+    }
+
+    #[test]
+    fn a_start_on_a_day_the_calendar_lacks_says_so_before_the_expected_form() {
+        let local = instant("2026-02-30T10:00", &toronto()).unwrap_err();
+        let offset = instant("2026-02-30T10:00:00-05:00", &toronto()).unwrap_err();
+
+        let expected = "30 February 2026 is not a date on the calendar; \
+                        write it like 2026-03-09T09:00:00-04:00";
+        assert_eq!(local.0, expected);
+        assert_eq!(offset.0, expected);
+    }
+
+    #[test]
+    fn a_start_whose_time_is_not_a_time_of_day_names_the_time() {
+        let error = instant("2026-12-08T25:00", &toronto()).unwrap_err();
+
+        assert_eq!(
+            error.0,
+            "'25:00' is not a time of day; write it like 2026-03-09T09:00:00-04:00"
+        );
+    }
+
+    #[test]
+    fn text_that_is_no_date_and_time_is_quoted_whole() {
+        let words = instant("next tuesday", &toronto()).unwrap_err();
+        let month = instant("2026-13-01T10:00", &toronto()).unwrap_err();
+
+        assert_eq!(
+            words.0,
+            "'next tuesday' is not a date and time; write it like 2026-03-09T09:00:00-04:00"
+        );
+        assert!(
+            month
+                .0
+                .starts_with("'2026-13-01T10:00' is not a date and time"),
+            "{month}"
+        );
+    }
+
+    #[test]
+    fn a_date_tells_a_day_off_the_calendar_from_text_that_is_no_date() {
+        let leap = date("2027-02-29").unwrap_err();
+        let month = date("2026-13-01").unwrap_err();
+        let slashes = date("24/12/2026").unwrap_err();
+
+        assert_eq!(leap.0, "29 February 2027 is not a date on the calendar");
+        assert_eq!(month.0, "'2026-13-01' is not a date in the form YYYY-MM-DD");
+        assert_eq!(
+            slashes.0,
+            "'24/12/2026' is not a date in the form YYYY-MM-DD"
+        );
+        assert!(date("2028-02-29").is_ok());
+    }
+
+    #[test]
+    fn a_clock_time_out_of_range_is_not_a_time_of_day() {
+        let error = clock_time("25:00").unwrap_err();
+
+        assert_eq!(
+            error.0,
+            "'25:00' is not a time of day; use HH:MM, such as 09:30"
+        );
+    }
+
+    #[test]
+    fn a_span_edge_on_a_missing_day_says_the_day_is_not_on_the_calendar() {
+        let day = span(
+            &Some("2026-02-30".into()),
+            &Some("2026-03-01".into()),
+            &None,
+        );
+        let timed = span(
+            &Some("2026-04-31T09:00".into()),
+            &Some("2026-05-01".into()),
+            &None,
+        );
+
+        let day = day.unwrap_err();
+        let timed = timed.unwrap_err();
+        assert_eq!(
+            day.get("start"),
+            Some("30 February 2026 is not a date on the calendar")
+        );
+        assert_eq!(
+            timed.get("start"),
+            Some("31 April 2026 is not a date on the calendar; write it like 2026-12-24T12:00")
+        );
     }
 
     #[test]

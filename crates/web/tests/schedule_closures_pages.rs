@@ -253,7 +253,7 @@ async fn a_bad_closure_is_refused_beside_its_field_and_nothing_is_written(db: Te
     );
     assert_eq!(
         message_beside(&not_a_time.body, "field-end_time"),
-        "Error: '5pm' is not a time such as 09:30"
+        "Error: '5pm' is not a time of day; use HH:MM, such as 09:30"
     );
     assert_eq!(
         message_beside(&no_day.body, "field-start"),

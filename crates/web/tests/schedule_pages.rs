@@ -12,7 +12,7 @@ use knead_app::App;
 use knead_testkit::{TestDb, on_both_backends};
 use serde_json::{Value, json};
 use support::api::{Clinic, call, clock, first_clinic, second_clinic};
-use support::pages::{Browser, message_beside, text_of};
+use support::pages::{Browser, element_with_id, message_beside, text_of};
 
 const OWNER_EMAIL: &str = "owner@harbour.example";
 const OWNER_PASSWORD: &str = "a long enough password";
@@ -477,6 +477,44 @@ async fn a_refused_booking_for_a_new_patient_writes_no_patient(db: TestDb) {
     assert_eq!(d.events().await, events);
 }
 
+async fn a_booking_on_a_missing_day_or_hour_is_refused_in_words_beside_the_start(db: TestDb) {
+    let mut d = desk(&db).await;
+    let events = d.events().await;
+    let base = [
+        ("location_id", d.location.as_str()),
+        ("patient_id", d.zoe.as_str()),
+        ("practitioner_id", d.lea.as_str()),
+        ("service_id", d.massage.as_str()),
+        ("mode", "single"),
+    ];
+    let no_day = [&base[..], &[("start", "2026-02-30T10:00")]].concat();
+    let no_hour = [&base[..], &[("start", "2026-12-03T25:00")]].concat();
+
+    d.browser.get("/schedule/book").await;
+    let day = d.browser.post("/schedule/book", &no_day).await;
+    let hour = d.browser.post("/schedule/book", &no_hour).await;
+
+    assert_eq!(day.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        message_beside(&day.body, "field-start"),
+        "Error: 30 February 2026 is not a date on the calendar"
+    );
+    assert_eq!(hour.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        message_beside(&hour.body, "field-start"),
+        "Error: '25:00' is not a time of day; use HH:MM, such as 09:30"
+    );
+    assert!(
+        hour.body.contains("value=\"2026-12-03T25:00\""),
+        "what was typed is kept"
+    );
+    assert_eq!(
+        d.events().await,
+        events,
+        "a refused booking wrote to the audit trail"
+    );
+}
+
 async fn the_appointment_page_says_who_what_where_and_when(db: TestDb) {
     let mut d = desk(&db).await;
     let id = d
@@ -732,6 +770,45 @@ async fn a_move_the_rules_refuse_is_explained_beside_the_field_and_changes_nothi
     );
 }
 
+async fn a_move_to_a_missing_day_or_hour_is_refused_in_words_beside_its_field(db: TestDb) {
+    let mut d = desk(&db).await;
+    let id = d.book(&d.lea, &d.zoe, "2026-12-03T10:30").await;
+    let events = d.events().await;
+
+    let day = d
+        .act(&id, "move", &[("date", "2026-02-30"), ("time", "10:00")])
+        .await;
+    let hour = d
+        .act(&id, "move", &[("date", "2026-12-08"), ("time", "25:00")])
+        .await;
+
+    assert_eq!(day.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        message_beside(&day.body, "move-date"),
+        "Error: 30 February 2026 is not a date on the calendar"
+    );
+    assert_eq!(hour.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        message_beside(&hour.body, "move-time"),
+        "Error: '25:00' is not a time of day; use HH:MM, such as 09:30"
+    );
+    assert!(
+        !element_with_id(&hour.body, "move-date")
+            .unwrap()
+            .contains("aria-invalid"),
+        "the good date is not blamed"
+    );
+    assert_eq!(
+        d.appointment(&id).await["start"],
+        "2026-12-03T10:30:00-05:00"
+    );
+    assert_eq!(
+        d.events().await,
+        events,
+        "a refused move wrote to the audit trail"
+    );
+}
+
 async fn staff_may_move_outside_hours_with_a_reason(db: TestDb) {
     let mut d = desk(&db).await;
     let id = d.book(&d.lea, &d.zoe, "2026-12-03T10:30").await;
@@ -865,6 +942,8 @@ on_both_backends!(
     a_cancellation_needs_a_reason_and_writes_nothing_without_one,
     moving_an_appointment_changes_its_time_and_practitioner_and_records_why,
     a_move_the_rules_refuse_is_explained_beside_the_field_and_changes_nothing,
+    a_move_to_a_missing_day_or_hour_is_refused_in_words_beside_its_field,
+    a_booking_on_a_missing_day_or_hour_is_refused_in_words_beside_the_start,
     staff_may_move_outside_hours_with_a_reason,
     a_cancelled_appointment_cannot_be_moved_or_cancelled_again,
     a_late_move_keeps_the_original_as_a_late_cancellation,

@@ -392,11 +392,40 @@ async fn bad_time_off_is_refused_beside_its_field_and_nothing_is_written(db: Tes
     );
     assert_eq!(
         message_beside(&no_day.body, "field-start_time"),
-        "Error: '25:00' is not a time such as 09:30"
+        "Error: '25:00' is not a time of day; use HH:MM, such as 09:30"
     );
     assert!(
         backwards.body.contains(r#"value="2026-12-08""#),
         "keeps what was typed"
+    );
+    assert!(c.december_exceptions().await.is_empty());
+}
+
+async fn time_off_on_a_missing_day_is_refused_once_beside_the_first_day(db: TestDb) {
+    let mut c = clinic(&db).await;
+
+    let reply = c
+        .post_exception(&[("kind", "time_off"), ("start", "2026-02-30")])
+        .await;
+
+    let message = "30 February 2026 is not a date on the calendar";
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        message_beside(&reply.body, "field-start"),
+        format!("Error: {message}")
+    );
+    assert!(
+        !element_with_id(&reply.body, "field-end")
+            .unwrap()
+            .contains("aria-invalid"),
+        "the blank last day is blamed too"
+    );
+    let text = text_of(&reply.body);
+    assert!(text.contains("There is a problem with 1 field"), "{text}");
+    assert_eq!(
+        text.matches(message).count(),
+        2,
+        "once in the summary, once beside: {text}"
     );
     assert!(c.december_exceptions().await.is_empty());
 }
@@ -528,6 +557,7 @@ on_both_backends!(
     time_off_is_removed_after_a_confirmation_and_the_hours_hold_again,
     bad_time_off_is_refused_beside_its_field_and_nothing_is_written,
     past_time_off_is_listed_only_on_request,
+    time_off_on_a_missing_day_is_refused_once_beside_the_first_day,
     every_setup_page_sends_a_signed_out_visitor_to_sign_in,
     another_clinics_practitioner_and_location_are_not_found,
 );

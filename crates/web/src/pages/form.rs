@@ -220,7 +220,7 @@ impl Form {
     }
 
     fn sentence(&self, name: &str, message: &str) -> String {
-        if message.starts_with('\'') {
+        if names_itself(message) {
             message.to_owned()
         } else {
             format!("{} {message}", self.label(name))
@@ -229,7 +229,7 @@ impl Form {
 
     /// A problem as the summary lists it: away from its field, it names the field first.
     fn summary_line(&self, name: &str, message: &str) -> String {
-        if message.starts_with('\'') {
+        if names_itself(message) {
             format!("{}: {message}", self.label(name))
         } else {
             self.sentence(name, message)
@@ -300,6 +300,13 @@ impl Form {
     }
 }
 
+/// Whether a problem opens with what was typed (quoted, or a date in words such as "30
+/// February 2026 is not a date on the calendar"), so it reads as a sentence without the
+/// field's label before it.
+fn names_itself(message: &str) -> bool {
+    message.starts_with(|c: char| c == '\'' || c.is_ascii_digit())
+}
+
 /// Splits `group[3].part` into its pieces.
 pub(crate) fn split_row_key(name: &str) -> Option<(&str, usize, &str)> {
     let (group, rest) = name.split_once('[')?;
@@ -351,6 +358,21 @@ mod tests {
             summary,
             ["Name is required", "Registration 1 number: 'x' is odd"]
         );
+    }
+
+    #[test]
+    fn a_message_opening_with_a_date_in_words_stands_alone_beside_its_field() {
+        let errors = FieldErrors::single("name", "30 February 2026 is not a date on the calendar");
+
+        let form = Form::new(LABELS)
+            .rejected(AppError::Invalid(errors))
+            .ok()
+            .unwrap();
+
+        let message = "30 February 2026 is not a date on the calendar";
+        assert_eq!(form.error("name").as_deref(), Some(message));
+        let summary: Vec<String> = form.problems().into_iter().map(|p| p.message).collect();
+        assert_eq!(summary, [format!("Name: {message}")]);
     }
 
     #[test]

@@ -26,7 +26,7 @@ use axum::routing::{get, post};
 use knead_app::scheduling::CancellationTerms;
 use knead_app::{AppError, Staff};
 use knead_domain::appointment::{Source, Status};
-use knead_domain::booking::{AppointmentView, CancelInput, RescheduleInput, StatusInput};
+use knead_domain::booking::{self, AppointmentView, CancelInput, RescheduleInput, StatusInput};
 use knead_domain::ids::{LocationId, PatientId, PractitionerId, RoomId, ServiceId};
 use knead_domain::{FieldErrors, Permission};
 use serde::Deserialize;
@@ -274,21 +274,17 @@ async fn refused(state: &AppState, signed: &Signed, id: &str, forms: Forms) -> P
     render(status, &page)
 }
 
-/// The new start from the date and time typed; both are needed.
+/// The new start from the date and time typed; both are needed, and each is checked before
+/// they are joined so a problem is said in words beside its own field.
 fn move_input(form: &Form) -> Result<RescheduleInput, FieldErrors> {
-    let (date, time) = (form.value("date").trim(), form.value("time").trim());
-    let mut blank = FieldErrors::new();
-    if date.is_empty() {
-        blank.add("date", "is required");
-    }
-    if time.is_empty() {
-        blank.add("time", "is required");
-    }
-    if !blank.is_empty() {
-        return Err(blank);
-    }
+    let mut errors = FieldErrors::new();
+    let date = errors.check("date", booking::date(form.value("date")));
+    let time = errors.check("time", booking::clock_time(form.value("time")));
+    let (Some(date), Some(time)) = (date, time) else {
+        return Err(errors);
+    };
     Ok(RescheduleInput {
-        start: Some(format!("{date}T{time}")),
+        start: Some(date.to_datetime(time).to_string()),
         practitioner_id: form.text("practitioner_id"),
         room_id: form.text("room_id"),
         reason: form.text("reason"),

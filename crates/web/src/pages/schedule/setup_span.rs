@@ -31,22 +31,26 @@ pub(super) const SPAN_LABELS: [(&str, &str); 4] = [
 
 /// The local `start` and `end` the use cases read, from the four span fields: a blank time
 /// means the whole day (from its midnight, or to the next), a blank last day the first day.
-/// A time that is not a clock time is refused here, beside its own field.
+/// Each date and time is checked before they are joined, so a problem is said once, beside
+/// the field it was typed in; a blank last day borrows the first only once that is good.
 pub(super) fn span_input(form: &Form) -> Result<(Option<String>, Option<String>), FieldErrors> {
     let mut errors = FieldErrors::new();
+    let first = errors.check("start", booking::date(form.value("start")));
+    let last = match form.value("end").trim() {
+        "" => first,
+        typed => errors.check("end", booking::date(typed)),
+    };
     let start_time = clock(form, "start_time", &mut errors);
     let end_time = clock(form, "end_time", &mut errors);
+    let (Some(first), Some(last)) = (first, last) else {
+        return Err(errors);
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
-    let first = form.value("start").trim().to_owned();
-    let last = match form.value("end").trim() {
-        "" => first.clone(),
-        typed => typed.to_owned(),
-    };
-    let join = |day: String, time: Option<String>| match time {
-        Some(time) if !day.is_empty() => format!("{day}T{time}"),
-        _ => day,
+    let join = |day: Date, time: Option<String>| match time {
+        Some(time) => format!("{day}T{time}"),
+        None => day.to_string(),
     };
     Ok((Some(join(first, start_time)), Some(join(last, end_time))))
 }
