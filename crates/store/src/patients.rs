@@ -1,6 +1,6 @@
 //! Patients' demographic and contact records, scoped by clinic, with a simple search.
 
-use crate::rows::{opt_text, parsed, text};
+use crate::rows::{in_list, opt_text, parsed, text};
 use crate::{Conn, Page, PageRequest, StoreError};
 use knead_domain::ids::{ClinicId, PatientId};
 use knead_domain::setup::{Address, Patient, PatientFields};
@@ -135,10 +135,9 @@ pub async fn get_many(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks: Vec<String> = (2..ids.len() + 2).map(|n| format!("${n}")).collect();
     let sql = format!(
         "SELECT {COLUMNS} FROM patient WHERE clinic_id = $1 AND id IN ({})",
-        marks.join(", ")
+        in_list(1, ids.len())
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(clinic.as_str());
     for id in ids {

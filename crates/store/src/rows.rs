@@ -37,3 +37,12 @@ pub(crate) fn parsed<T, E: std::fmt::Display>(
 pub(crate) fn bit(value: bool) -> i64 {
     i64::from(value)
 }
+
+/// The placeholders of an `IN (...)` list of `count` values bound after `before` others:
+/// `$2, $3, $4` for three after one.
+pub(crate) fn in_list(before: usize, count: usize) -> String {
+    let marks: Vec<String> = (before + 1..=before + count)
+        .map(|n| format!("${n}"))
+        .collect();
+    marks.join(", ")
+}

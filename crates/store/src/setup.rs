@@ -1,6 +1,6 @@
 //! Locations, rooms, practitioners and services: the clinic's setup, always scoped by clinic.
 
-use crate::rows::{bit, flag, int, opt_text, parsed, text};
+use crate::rows::{bit, flag, in_list, int, opt_text, parsed, text};
 use crate::{Conn, Page, PageRequest, StoreError};
 use knead_domain::Money;
 use knead_domain::ids::{ClinicId, LocationId, PractitionerId, RoomId, ServiceId};
@@ -345,8 +345,7 @@ async fn practitioner_links(
     if ids.is_empty() {
         return Ok(links);
     }
-    let marks: Vec<String> = (2..ids.len() + 2).map(|n| format!("${n}")).collect();
-    let marks = marks.join(", ");
+    let marks = in_list(1, ids.len());
     let sql = format!(
         "SELECT practitioner_id, province, college, number, status \
          FROM practitioner_registration WHERE clinic_id = $1 AND practitioner_id IN ({marks}) \
@@ -540,38 +539,55 @@ pub async fn update_service(
     Ok(true)
 }
 
-async fn service_from_row(
+/// Services from their rows, with the practitioners who give them fetched in one query.
+async fn services_from_rows(
     conn: &mut Conn,
     clinic: &ClinicId,
-    row: &AnyRow,
-) -> Result<Service, StoreError> {
-    let id = ServiceId::from_string(text(row, "id")?);
-    let links = sqlx::query(
-        "SELECT practitioner_id FROM service_practitioner WHERE clinic_id = $1 \
-         AND service_id = $2 ORDER BY practitioner_id",
-    )
-    .bind(clinic.as_str())
-    .bind(id.as_str())
-    .fetch_all(conn)
-    .await?;
-    let practitioner_ids = links
+    rows: &[AnyRow],
+) -> Result<Vec<Service>, StoreError> {
+    let ids = rows
         .iter()
-        .map(|r| Ok(PractitionerId::from_string(text(r, "practitioner_id")?)))
+        .map(|row| Ok(ServiceId::from_string(text(row, "id")?)))
         .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok(Service {
-        id,
-        fields: ServiceFields {
-            name: text(row, "name")?,
-            duration_minutes: int(row, "duration_minutes")?,
-            price: Money::from_cents(int(row, "price_cents")?),
-            tax_code: parsed("tax_code", &text(row, "tax_code")?, TaxCode::parse)?,
-            buffer_before_minutes: int(row, "buffer_before_minutes")?,
-            buffer_after_minutes: int(row, "buffer_after_minutes")?,
-            online_bookable: flag(row, "online_bookable")?,
-            practitioner_ids,
-            active: flag(row, "active")?,
-        },
-    })
+    let mut givers: HashMap<String, Vec<PractitionerId>> = HashMap::new();
+    if !ids.is_empty() {
+        let sql = format!(
+            "SELECT service_id, practitioner_id FROM service_practitioner WHERE clinic_id = $1 \
+             AND service_id IN ({}) ORDER BY service_id, practitioner_id",
+            in_list(1, ids.len())
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(clinic.as_str());
+        for id in &ids {
+            query = query.bind(id.as_str());
+        }
+        for link in query.fetch_all(conn).await? {
+            let practitioner = PractitionerId::from_string(text(&link, "practitioner_id")?);
+            givers
+                .entry(text(&link, "service_id")?)
+                .or_default()
+                .push(practitioner);
+        }
+    }
+    rows.iter()
+        .zip(ids)
+        .map(|(row, id)| {
+            let practitioner_ids = givers.remove(id.as_str()).unwrap_or_default();
+            Ok(Service {
+                id,
+                fields: ServiceFields {
+                    name: text(row, "name")?,
+                    duration_minutes: int(row, "duration_minutes")?,
+                    price: Money::from_cents(int(row, "price_cents")?),
+                    tax_code: parsed("tax_code", &text(row, "tax_code")?, TaxCode::parse)?,
+                    buffer_before_minutes: int(row, "buffer_before_minutes")?,
+                    buffer_after_minutes: int(row, "buffer_after_minutes")?,
+                    online_bookable: flag(row, "online_bookable")?,
+                    practitioner_ids,
+                    active: flag(row, "active")?,
+                },
+            })
+        })
+        .collect()
 }
 
 pub async fn get_service(
@@ -585,10 +601,10 @@ pub async fn get_service(
         .bind(id.as_str())
         .fetch_optional(&mut *conn)
         .await?;
-    match row {
-        Some(row) => Ok(Some(service_from_row(conn, clinic, &row).await?)),
-        None => Ok(None),
-    }
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    Ok(services_from_rows(conn, clinic, &[row]).await?.pop())
 }
 
 pub async fn list_services(
@@ -606,9 +622,6 @@ pub async fn list_services(
         .bind(page.limit + 1)
         .fetch_all(&mut *conn)
         .await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in &rows {
-        items.push(service_from_row(conn, clinic, row).await?);
-    }
+    let items = services_from_rows(conn, clinic, &rows).await?;
     Ok(Page::from_rows(items, page.limit, |s| s.id.to_string()))
 }
