@@ -468,6 +468,11 @@ async fn a_refused_booking_for_a_new_patient_writes_no_patient(db: TestDb) {
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(conflict.status, StatusCode::CONFLICT);
     assert_eq!(previewed.status, StatusCode::OK, "{}", previewed.body);
+    let plan = text_of(&previewed.body);
+    assert!(
+        plan.contains("Thu 10 Dec 16:00–17:00"),
+        "dates in words: {plan}"
+    );
     assert!(text_of(&conflict.body).contains("That time is taken"));
     assert!(
         conflict.body.contains("value=\"Bouchard\""),

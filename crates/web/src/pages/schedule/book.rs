@@ -22,6 +22,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use knead_app::scheduling::{PlannedOccurrence, SeriesInput, SeriesOutcome};
 use knead_app::{AppError, Staff, page_request};
 use knead_domain::FieldErrors;
@@ -171,7 +172,7 @@ async fn submit(State(state): State<AppState>, signed: Signed, body: Bytes) -> P
     let outcome = if let Some(errors) = start_problem(&form) {
         Booked::Refused(form.rejected(AppError::Invalid(errors))?, Vec::new())
     } else if repeats(&form) {
-        book_series(&state, staff, form, patient.as_ref()).await?
+        book_series(&state, staff, &place, form, patient.as_ref()).await?
     } else {
         book_one(&state, staff, &place, form, patient.as_ref()).await?
     };
@@ -269,6 +270,7 @@ async fn book_one(
 async fn book_series(
     state: &AppState,
     staff: &Staff,
+    place: &Place,
     form: Form,
     patient: Option<&PatientInput>,
 ) -> Result<Booked, AppError> {
@@ -301,14 +303,14 @@ async fn book_series(
         None => state.app.book_series(staff, &input).await,
     };
     match outcome {
-        Ok(outcome) => Ok(series_outcome(form, outcome)),
+        Ok(outcome) => Ok(series_outcome(form, outcome, &place.tz)),
         Err(error) => Ok(Booked::Refused(refused(form, error)?, Vec::new())),
     }
 }
 
 /// A booked series goes to its first day; a preview, or a series refused because some
 /// dates conflict, comes back with every date listed.
-fn series_outcome(form: Form, outcome: SeriesOutcome) -> Booked {
+fn series_outcome(form: Form, outcome: SeriesOutcome, tz: &TimeZone) -> Booked {
     let booked: Vec<_> = outcome
         .occurrences
         .iter()
@@ -323,7 +325,11 @@ fn series_outcome(form: Form, outcome: SeriesOutcome) -> Booked {
         );
         return Booked::Done(path);
     }
-    let plan: Vec<PlanRow> = outcome.occurrences.iter().map(plan_row).collect();
+    let plan: Vec<PlanRow> = outcome
+        .occurrences
+        .iter()
+        .map(|o| plan_row(o, tz))
+        .collect();
     let form = match (outcome.series_id.is_some(), outcome.mode) {
         (false, knead_app::scheduling::SeriesMode::Preview) => form,
         _ => {
@@ -338,13 +344,15 @@ fn series_outcome(form: Form, outcome: SeriesOutcome) -> Booked {
     Booked::Refused(form, plan)
 }
 
-fn plan_row(occurrence: &PlannedOccurrence) -> PlanRow {
+/// One date of a series in words on the location's clock: "Tue 8 Dec 13:30–14:30".
+fn plan_row(occurrence: &PlannedOccurrence, tz: &TimeZone) -> PlanRow {
     let when = match (
-        occurrence.start.parse::<jiff::ZonedDateTime>(),
+        occurrence.start.parse::<Timestamp>(),
         occurrence.end.parse::<Timestamp>(),
     ) {
         (Ok(start), Ok(end)) => {
-            let end = end.to_zoned_datetime(start.time_zone().clone());
+            let start = start.to_zoned_datetime(tz.clone());
+            let end = end.to_zoned_datetime(tz.clone());
             format!(
                 "{} {}–{}",
                 short_date(start.date()),
