@@ -90,6 +90,9 @@ impl std::error::Error for FieldErrors {}
 /// Serde helper for input fields: accepts a string, a number or a boolean and keeps it as
 /// text, so that "text where a number belongs" reaches the field's own parser and gets a
 /// message naming the field, on forms and JSON alike.
+// Known shortcoming: the JSON API is as loose as the forms: a number where a name belongs is
+// taken as its digits, and "yes" or "on" as true. A strict API would refuse a JSON value of the
+// wrong type, naming the field and the type expected.
 pub mod loose {
     use serde::de::{self, Deserializer, Visitor};
     use std::fmt;

@@ -229,6 +229,8 @@ impl LocationInput {
             &self.postal_code,
         );
         let province = errors.check("province", Province::parse(text(&self.province)));
+        // Known shortcoming: any IANA zone is taken, not only the province's own (a Nova Scotia
+        // location may be given Europe/Paris); a table of each province's zones would fix it.
         let time_zone = errors.check("time_zone", Zone::parse(text(&self.time_zone)));
         let phone = errors.check("phone", values::phone(text(&self.phone)));
         let step_text = self.slot_step_minutes.as_deref().unwrap_or("15");

@@ -95,6 +95,9 @@ impl Block {
 }
 
 /// What one cell holds.
+// Known shortcoming: an open cell is any grid time inside working hours, since no service is
+// chosen yet; a start where no service fits (buffers, a break just after) is offered and then
+// refused by the booking form with its reason.
 pub(crate) enum Kind {
     Open {
         href: String,
