@@ -3,10 +3,9 @@
 //! `application/x-www-form-urlencoded`. Every test runs on SQLite and on PostgreSQL.
 
 use axum::http::{StatusCode, header};
-use knead_app::auth::OwnerSignup;
 use knead_app::{App, Staff};
 use knead_domain::ids::{LocationId, PatientId};
-use knead_domain::setup::{LocationInput, PatientInput};
+use knead_domain::setup::PatientInput;
 use knead_testkit::{TestDb, on_both_backends};
 use support::pages::*;
 
@@ -563,28 +562,14 @@ async fn every_page_sends_a_signed_out_visitor_to_sign_in(db: TestDb) {
 
 /// A second clinic with an owner, a location and a patient, made through the application.
 async fn second_clinic(app: &App) -> (Staff, LocationId, PatientId) {
-    let (_, secret) = app.create_clinic("Harbour Wellness").await.unwrap();
-    let signup = OwnerSignup {
-        owner_name: "Sam Roy".into(),
-        email: "sam@harbour.example".into(),
-        password: PASSWORD.into(),
-        ..OwnerSignup::default()
-    };
-    let owner = app.finish_setup(&secret, &signup).await.unwrap().staff;
-    let location = LocationInput {
-        name: Some("Harbour".into()),
-        province: Some("NS".into()),
-        time_zone: Some("America/Halifax".into()),
-        ..LocationInput::default()
-    };
-    let location = app.create_location(&owner, &location).await.unwrap();
+    let (owner, location) = support::setup::other_owner_and_location(app).await;
     let patient = PatientInput {
         legal_first_name: Some("Noor".into()),
         legal_last_name: Some("Haddad".into()),
         ..PatientInput::default()
     };
     let patient = app.create_patient(&owner, &patient).await.unwrap();
-    (owner, location.id, patient.id)
+    (owner, location, patient.id)
 }
 
 async fn another_clinics_location_and_patient_are_not_found(db: TestDb) {

@@ -6,15 +6,16 @@
 //! "Now" is Thursday 3 December 2026, 10:00 in Toronto (see `test_app`).
 
 use axum::http::StatusCode;
-use knead_app::{App, Staff};
+use knead_app::App;
 use knead_domain::Role;
 use knead_domain::appointment::Source;
 use knead_domain::booking::{AppointmentView, BookingInput};
 use knead_domain::ids::UserId;
-use knead_domain::setup::{PatientInput, PractitionerInput, ServiceInput};
+use knead_domain::setup::PatientInput;
 use knead_store::auth::{self as users, UserRecord};
 use knead_testkit::{TestDb, on_both_backends};
 use support::pages::*;
+use support::setup;
 
 mod support;
 
@@ -30,56 +31,41 @@ const RULES: [(&str, &str); 7] = [
     ("slot_step_minutes", "30"),
 ];
 
-/// A clinic with one Toronto location, a practitioner working there, a 60-minute service
-/// and a patient, its owner signed in on the browser.
+/// The shared set-up clinic (one Toronto location, a practitioner working there, a 60-minute
+/// service, its owner signed in on the browser) with a patient to book.
 struct Clinic {
-    app: App,
-    browser: Browser,
-    staff: Staff,
-    location: String,
-    practitioner: String,
-    service: String,
+    base: setup::Clinic,
     patient: String,
 }
 
+impl std::ops::Deref for Clinic {
+    type Target = setup::Clinic;
+
+    fn deref(&self) -> &setup::Clinic {
+        &self.base
+    }
+}
+
+impl std::ops::DerefMut for Clinic {
+    fn deref_mut(&mut self) -> &mut setup::Clinic {
+        &mut self.base
+    }
+}
+
 async fn clinic(db: &TestDb) -> Clinic {
-    let (app, mut browser) = signed_in_owner(db).await;
-    let location = add_location(&mut browser, "Annex").await;
-    let staff = app
-        .sign_in(OWNER_EMAIL, PASSWORD, "127.0.0.1")
-        .await
-        .unwrap()
-        .staff;
-    let practitioner = PractitionerInput {
-        name: Some("Léa Tremblay".into()),
-        location_ids: vec![location.clone()],
-        ..PractitionerInput::default()
-    };
-    let practitioner = app
-        .create_practitioner(&staff, &practitioner)
-        .await
-        .unwrap();
-    let service = ServiceInput {
-        name: Some("Massage 60".into()),
-        duration_minutes: Some("60".into()),
-        price: Some("120".into()),
-        tax_code: Some("exempt".into()),
-        ..ServiceInput::default()
-    };
-    let service = app.create_service(&staff, &service).await.unwrap();
+    let base = setup::clinic(db).await;
     let patient = PatientInput {
         legal_first_name: Some("Zoé".into()),
         legal_last_name: Some("Côté".into()),
         ..PatientInput::default()
     };
-    let patient = app.create_patient(&staff, &patient).await.unwrap();
+    let patient = base
+        .app
+        .create_patient(&base.staff, &patient)
+        .await
+        .unwrap();
     Clinic {
-        app,
-        browser,
-        staff,
-        location,
-        practitioner: practitioner.id.to_string(),
-        service: service.id.to_string(),
+        base,
         patient: patient.id.to_string(),
     }
 }

@@ -137,8 +137,8 @@ impl Clinic {
     }
 }
 
-/// Another clinic with its own location and practitioner.
-pub async fn second_clinic(app: &App) -> (Staff, LocationId, PractitionerId) {
+/// Another clinic, its owner and its one location (in Halifax).
+pub async fn other_owner_and_location(app: &App) -> (Staff, LocationId) {
     let (_, secret) = app.create_clinic("Harbour Wellness").await.unwrap();
     let signup = OwnerSignup {
         owner_name: "Sam Roy".into(),
@@ -154,14 +154,20 @@ pub async fn second_clinic(app: &App) -> (Staff, LocationId, PractitionerId) {
         ..LocationInput::default()
     };
     let location = app.create_location(&owner, &location).await.unwrap();
+    (owner, location.id)
+}
+
+/// Another clinic with its own location and practitioner.
+pub async fn second_clinic(app: &App) -> (Staff, LocationId, PractitionerId) {
+    let (owner, location) = other_owner_and_location(app).await;
     let practitioner = PractitionerInput {
         name: Some("Ines Haddad".into()),
-        location_ids: vec![location.id.to_string()],
+        location_ids: vec![location.to_string()],
         ..PractitionerInput::default()
     };
     let practitioner = app
         .create_practitioner(&owner, &practitioner)
         .await
         .unwrap();
-    (owner, location.id, practitioner.id)
+    (owner, location, practitioner.id)
 }
