@@ -30,6 +30,19 @@ pub enum Permission {
     ViewSchedule,
     /// Book, move, cancel and change the status of appointments.
     ManageAppointments,
+    /// Read clinical records: treatment notes, body charts, plans, attachments, health history
+    /// answers. Which patients' records is further limited by the clinic's chart-sharing policy.
+    ViewCharts,
+    /// Write, sign and amend treatment notes and plans.
+    WriteCharts,
+    /// Record, read and withdraw a patient's consents (treatment, privacy, insurer, messages).
+    ManageConsents,
+    /// Read the audit trail: a patient's access log and the clinic-wide search.
+    ViewAudit,
+    /// Add staff, change their roles and the clinic's permission settings, deactivate them.
+    ManageStaff,
+    /// Export or print patient lists and contact details.
+    ExportPatients,
 }
 
 impl Role {
@@ -76,6 +89,15 @@ impl Role {
                     Role::Owner | Role::Manager | Role::FrontDesk | Role::Practitioner
                 )
             }
+            // Clinical records belong to the clinicians; the owner of a small clinic is most
+            // often one of them. Front desk and bookkeeper never see notes by default.
+            ViewCharts | WriteCharts => matches!(self, Role::Owner | Role::Practitioner),
+            ManageConsents => matches!(
+                self,
+                Role::Owner | Role::Manager | Role::FrontDesk | Role::Practitioner
+            ),
+            ViewAudit | ExportPatients => matches!(self, Role::Owner | Role::Manager),
+            ManageStaff => matches!(self, Role::Owner),
         }
     }
 }
@@ -98,5 +120,14 @@ mod tests {
         assert!(Role::Manager.allows(Permission::ManageSetup));
         assert!(!Role::FrontDesk.allows(Permission::ManageSetup));
         assert!(!Role::Bookkeeper.allows(Permission::ManagePatients));
+    }
+
+    #[test]
+    fn front_desk_and_bookkeeper_never_read_charts_by_default() {
+        for role in [Role::FrontDesk, Role::Bookkeeper] {
+            assert!(!role.allows(Permission::ViewCharts));
+            assert!(!role.allows(Permission::WriteCharts));
+        }
+        assert!(Role::Practitioner.allows(Permission::WriteCharts));
     }
 }

@@ -12,6 +12,7 @@ mod form;
 mod home;
 mod locations;
 mod options;
+mod patient_tabs;
 mod patients;
 mod practitioners;
 mod schedule;

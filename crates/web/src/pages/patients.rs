@@ -4,6 +4,7 @@
 use super::clinic::{ADDRESS_LABELS, with_address};
 use super::errors::PageResult;
 use super::form::{Form, Labels};
+use super::patient_tabs::{PatientTab, PatientTabLink, patient_tabs};
 use super::view::{Chrome, PageQuery, Section, action, chrome, heading, render, see_other};
 use crate::AppState;
 use crate::auth::Signed;
@@ -55,6 +56,7 @@ struct PatientPage {
     form: Form,
     id: Option<String>,
     saved: Option<&'static str>,
+    tabs: Vec<PatientTabLink>,
 }
 
 impl PatientPage {
@@ -155,6 +157,10 @@ async fn patient_page(
 ) -> PageResult {
     let chrome = chrome(state, signed, Section::Patients).await?;
     let id = id.map(|id| id.to_string());
+    let tabs = match &id {
+        Some(id) => patient_tabs(&signed.staff, id, PatientTab::Details),
+        None => Vec::new(),
+    };
     render(
         form.status(),
         &PatientPage {
@@ -162,6 +168,7 @@ async fn patient_page(
             form,
             id,
             saved,
+            tabs,
         },
     )
 }
