@@ -3,6 +3,7 @@
 //! Each use case checks who is asking, validates input into domain values, writes in one
 //! transaction together with its audit event, and returns domain records or an [`AppError`].
 
+pub mod access;
 pub mod auth;
 pub mod demo;
 mod error;
@@ -132,6 +133,9 @@ pub struct Staff {
     pub name: String,
     pub role: Role,
     pub via: Via,
+    /// The network address the request came from, recorded with every audit event; `None`
+    /// when the caller is not a network request.
+    pub address: Option<String>,
 }
 
 impl Staff {
@@ -147,16 +151,22 @@ impl Staff {
         self.role.allows(permission)
     }
 
-    fn actor(&self) -> Actor {
-        match &self.via {
-            Via::Session => Actor {
-                kind: "user",
-                id: Some(self.user_id.to_string()),
-            },
-            Via::Token(token) => Actor {
-                kind: "api_token",
-                id: Some(token.to_string()),
-            },
+    /// The same staff member, asking from network address `address`.
+    pub fn from_address(mut self, address: impl Into<String>) -> Staff {
+        self.address = Some(address.into());
+        self
+    }
+
+    /// Who the audit trail names for this staff member's actions, with their address.
+    pub(crate) fn actor(&self) -> Actor {
+        let (kind, id) = match &self.via {
+            Via::Session => ("user", self.user_id.to_string()),
+            Via::Token(token) => ("api_token", token.to_string()),
+        };
+        Actor {
+            kind,
+            id: Some(id),
+            address: self.address.clone(),
         }
     }
 }

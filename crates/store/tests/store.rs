@@ -140,10 +140,7 @@ async fn pages_follow_the_cursor_without_gaps_or_repeats(db: TestDb) {
 
 async fn the_audit_chain_verifies_and_detects_tampering(db: TestDb) {
     let a = clinic(&db, "a").await;
-    let actor = Actor {
-        kind: "cli",
-        id: None,
-    };
+    let actor = Actor::local("cli");
     let mut tx = db.store.write().await.unwrap();
     for i in 0..3 {
         let event = NewEvent {
@@ -167,6 +164,65 @@ async fn the_audit_chain_verifies_and_detects_tampering(db: TestDb) {
 
     assert_eq!(intact, None);
     assert_eq!(tampered, Some(2));
+}
+
+async fn append_as(db: &TestDb, clinic: &ClinicId, actor: &Actor, at: i64) {
+    let mut tx = db.store.write().await.unwrap();
+    let event = NewEvent {
+        actor,
+        action: "patient.viewed",
+        entity: "patient",
+        entity_id: "p-1",
+        detail: "{}".into(),
+    };
+    audit::append(&mut tx, clinic, event, at).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn addresses_join_the_chain_without_breaking_older_events(db: TestDb) {
+    let a = clinic(&db, "a").await;
+    let before = Actor::local("cli");
+    let after = Actor {
+        kind: "user",
+        id: Some("u-1".into()),
+        address: Some("203.0.113.7".into()),
+    };
+    append_as(&db, &a, &before, 100).await;
+    append_as(&db, &a, &after, 101).await;
+    let mut conn = db.store.read().await.unwrap();
+
+    let intact = audit::verify(&mut conn, &a).await.unwrap();
+    let stored = audit::list(&mut conn, &a, None, 10).await.unwrap();
+    sqlx::query("UPDATE audit_event SET actor_address = '198.51.100.1' WHERE seq = 2")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let readdressed = audit::verify(&mut conn, &a).await.unwrap();
+    sqlx::query("UPDATE audit_event SET actor_address = NULL WHERE seq = 2")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let unaddressed = audit::verify(&mut conn, &a).await.unwrap();
+
+    assert_eq!(intact, None);
+    let addresses: Vec<_> = stored.iter().map(|e| e.actor_address.as_deref()).collect();
+    assert_eq!(addresses, vec![Some("203.0.113.7"), None]);
+    assert_eq!(readdressed, Some(2));
+    assert_eq!(unaddressed, Some(2));
+}
+
+async fn an_address_added_to_an_older_event_breaks_the_chain(db: TestDb) {
+    let a = clinic(&db, "a").await;
+    append_as(&db, &a, &Actor::local("cli"), 100).await;
+    let mut conn = db.store.read().await.unwrap();
+
+    sqlx::query("UPDATE audit_event SET actor_address = '192.0.2.1' WHERE seq = 1")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let forged = audit::verify(&mut conn, &a).await.unwrap();
+
+    assert_eq!(forged, Some(1));
 }
 
 async fn a_rolled_back_write_leaves_nothing_behind(db: TestDb) {
@@ -253,6 +309,8 @@ on_both_backends!(
     a_room_cannot_point_at_another_clinics_location,
     pages_follow_the_cursor_without_gaps_or_repeats,
     the_audit_chain_verifies_and_detects_tampering,
+    addresses_join_the_chain_without_breaking_older_events,
+    an_address_added_to_an_older_event_breaks_the_chain,
     a_rolled_back_write_leaves_nothing_behind,
     an_email_signs_in_to_one_account_on_the_whole_host,
 );

@@ -64,6 +64,22 @@ pub(crate) fn client_ip(parts: &Parts) -> String {
         .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
 }
 
+/// The client's network address when the server knows it, for the audit trail.
+fn client_address(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
+/// `staff`, asking from the request's address when the server knows it.
+fn at_address(staff: Staff, parts: &Parts) -> Staff {
+    match client_address(parts) {
+        Some(address) => staff.from_address(address),
+        None => staff,
+    }
+}
+
 /// A signed-in staff member on a page. Without a live session, pages redirect to sign-in.
 #[derive(Clone, Debug)]
 pub(crate) struct Signed {
@@ -77,7 +93,7 @@ impl FromRequestParts<AppState> for Signed {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         if let Some(view) = parts.extensions.get::<SessionView>() {
             return Ok(Signed {
-                staff: view.staff.clone(),
+                staff: at_address(view.staff.clone(), parts),
                 csrf: view.csrf_token.clone(),
             });
         }
@@ -86,7 +102,7 @@ impl FromRequestParts<AppState> for Signed {
         };
         match state.app.session(&token).await {
             Ok(Some(view)) => Ok(Signed {
-                staff: view.staff,
+                staff: at_address(view.staff, parts),
                 csrf: view.csrf_token,
             }),
             Ok(None) => Err(Redirect::to("/login").into_response()),
@@ -116,7 +132,8 @@ impl FromRequestParts<AppState> for ApiStaff {
         let Some(secret) = bearer else {
             return Err(knead_app::AppError::Unauthenticated.into());
         };
-        Ok(ApiStaff(state.app.authenticate_token(secret).await?))
+        let staff = state.app.authenticate_token(secret).await?;
+        Ok(ApiStaff(at_address(staff, parts)))
     }
 }
 

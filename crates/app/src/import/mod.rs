@@ -84,10 +84,7 @@ impl App {
         progress: &dyn Progress,
     ) -> Result<ImportReport, AppError> {
         let clinic = self.resolve_clinic(clinic).await?;
-        let actor = Actor {
-            kind: "cli",
-            id: None,
-        };
+        let actor = Actor::local("cli");
         self.run_import(&clinic.id, &actor, input, progress).await
     }
 
