@@ -9,8 +9,13 @@
 //! in [`describe`] so the access log can show it.
 
 use crate::{App, AppError, Staff, record};
-use knead_domain::ids::PatientId;
-use knead_store::{Conn, StoreError};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use knead_domain::Permission;
+use knead_domain::ids::{ClinicId, PatientId};
+use knead_domain::setup::Patient;
+use knead_store::audit::{self, ChainCheck, Filter, FoundEvent};
+use knead_store::{Conn, Page, PageRequest, StoreError, patients, setup};
 use serde_json::json;
 
 /// Entity every read is filed under, so a patient's access log is one look-up.
@@ -96,6 +101,346 @@ impl App {
         let patient = PatientId::from_string(asked);
         self.record_read_with(staff, &patient, PATIENT_MISSING, detail)
             .await
+    }
+}
+
+/// One entry of an access log or audit search, ready to show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditEntry {
+    pub seq: i64,
+    /// When, on the clinic's clock.
+    pub at: jiff::ZonedDateTime,
+    /// Who, in words: the staff member's name, with the API token's name when it came
+    /// through one.
+    pub by: String,
+    /// The staff member's id, when a staff member (or their token) did it.
+    pub actor_id: Option<String>,
+    pub actor_kind: String,
+    pub action: String,
+    /// The action in plain words.
+    pub what: String,
+    pub entity: String,
+    pub entity_id: String,
+    /// The network address the request came from, when known.
+    pub address: Option<String>,
+    /// Ids and counts only.
+    pub detail: serde_json::Value,
+}
+
+/// A page of audit entries and the clock their times are on.
+#[derive(Clone, Debug)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub next_cursor: Option<String>,
+    /// The IANA name of the clinic's clock.
+    pub zone: String,
+}
+
+/// A clinic-wide audit search as typed: every field optional, dates as `YYYY-MM-DD` on the
+/// clinic's clock, both days included.
+#[derive(Clone, Debug, Default)]
+pub struct AuditQuery {
+    pub patient: Option<String>,
+    pub staff: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<String>,
+    pub until: Option<String>,
+}
+
+/// One clinic's chain, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClinicChain {
+    pub slug: String,
+    pub clinic_id: ClinicId,
+    pub check: ChainCheck,
+}
+
+fn blank_to_none(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+fn day(field: &str, raw: &Option<String>) -> Result<Option<Date>, AppError> {
+    let Some(raw) = blank_to_none(raw) else {
+        return Ok(None);
+    };
+    raw.parse::<Date>()
+        .map(Some)
+        .map_err(|_| AppError::invalid(field, format!("'{raw}' is not a date like 2026-12-04")))
+}
+
+fn start_of(date: Date, zone: &TimeZone) -> Result<i64, AppError> {
+    let zoned = date
+        .to_zoned_datetime(zone.clone())
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(zoned.timestamp().as_second())
+}
+
+impl AuditQuery {
+    /// The store's filter, with the days turned into instants on `zone`.
+    fn filter(&self, zone: &TimeZone) -> Result<Filter, AppError> {
+        let from = day("from", &self.from)?;
+        let until = day("until", &self.until)?;
+        if let (Some(from), Some(until)) = (from, until)
+            && until < from
+        {
+            return Err(AppError::invalid(
+                "until",
+                "must not be before the first day",
+            ));
+        }
+        let after_until = match until {
+            Some(d) => Some(d.tomorrow().map_err(|e| AppError::Internal(e.into()))?),
+            None => None,
+        };
+        let action = blank_to_none(&self.action);
+        if action.as_ref().is_some_and(|a| a.len() > 64) {
+            return Err(AppError::invalid("action", "is longer than 64 characters"));
+        }
+        Ok(Filter {
+            patient: blank_to_none(&self.patient),
+            user: blank_to_none(&self.staff),
+            action,
+            from: from.map(|d| start_of(d, zone)).transpose()?,
+            until: after_until.map(|d| start_of(d, zone)).transpose()?,
+        })
+    }
+}
+
+/// The audit cursor: the sequence number to continue below.
+fn before(page: &PageRequest) -> Result<i64, AppError> {
+    match page.after.as_deref() {
+        None => Ok(i64::MAX),
+        Some(raw) => raw
+            .parse::<i64>()
+            .map_err(|_| AppError::invalid("cursor", "is not a cursor this list gave")),
+    }
+}
+
+/// Who, in words, from the actor and the names the search found.
+fn by_words(found: &FoundEvent) -> String {
+    let event = &found.event;
+    match (
+        event.actor_kind.as_str(),
+        &found.user_name,
+        &found.token_name,
+    ) {
+        ("api_token", Some(user), Some(token)) => format!("{user} (API token {token})"),
+        ("api_token", None, Some(token)) => format!("API token {token}"),
+        ("user", Some(user), _) => user.clone(),
+        ("cli", _, _) => "the command line".to_owned(),
+        ("setup", _, _) => "the clinic's set-up".to_owned(),
+        _ => "someone no longer known".to_owned(),
+    }
+}
+
+fn entry(found: FoundEvent, zone: &TimeZone) -> Result<AuditEntry, AppError> {
+    let by = by_words(&found);
+    let event = found.event;
+    let at = jiff::Timestamp::from_second(event.at)
+        .map_err(|e| AppError::Internal(e.into()))?
+        .to_zoned_datetime(zone.clone());
+    let actor_id = match event.actor_kind.as_str() {
+        "user" => event.actor_id.clone(),
+        _ => None,
+    };
+    Ok(AuditEntry {
+        seq: event.seq,
+        at,
+        by,
+        actor_id,
+        what: describe(&event.action),
+        detail: serde_json::from_str(&event.detail).unwrap_or(serde_json::Value::Null),
+        actor_kind: event.actor_kind,
+        action: event.action,
+        entity: event.entity,
+        entity_id: event.entity_id,
+        address: event.actor_address,
+    })
+}
+
+/// The clinic's clock: its first location's zone, else UTC.
+async fn clinic_zone(conn: &mut Conn, clinic: &ClinicId) -> Result<TimeZone, AppError> {
+    let first = PageRequest {
+        limit: 1,
+        after: None,
+    };
+    let locations = setup::list_locations(conn, clinic, &first).await?;
+    let Some(location) = locations.items.first() else {
+        return Ok(TimeZone::UTC);
+    };
+    let name = location.fields.time_zone.as_str();
+    TimeZone::get(name).map_err(|e| AppError::Internal(format!("stored zone {name}: {e}").into()))
+}
+
+async fn search_page(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+    filter: &Filter,
+    page: &PageRequest,
+    zone: TimeZone,
+) -> Result<AuditPage, AppError> {
+    let found = audit::search(conn, clinic, filter, before(page)?, page.limit).await?;
+    let entries = found
+        .items
+        .into_iter()
+        .map(|f| entry(f, &zone))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(AuditPage {
+        entries,
+        next_cursor: found.next_cursor,
+        zone: zone.iana_name().unwrap_or("UTC").to_owned(),
+    })
+}
+
+impl App {
+    /// A patient's record, with the read recorded. An id that is not a patient of the staff
+    /// member's clinic is recorded as asked for, and answers [`AppError::NotFound`].
+    pub async fn view_patient(&self, staff: &Staff, id: &PatientId) -> Result<Patient, AppError> {
+        staff.require(Permission::ViewPatients)?;
+        let now = self.clock.epoch();
+        let mut tx = self.store.write().await?;
+        let Some(patient) = patients::get(&mut tx, &staff.clinic_id, id).await? else {
+            drop(tx);
+            self.record_missing_patient(staff, id, PATIENT_VIEWED)
+                .await?;
+            return Err(AppError::NotFound);
+        };
+        record_read_in(&mut tx, staff, id, PATIENT_VIEWED, json!({}), now).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(patient)
+    }
+
+    /// [`App::patients`], with the list recorded: how many it showed and their ids, never
+    /// the search words.
+    pub async fn search_patients(
+        &self,
+        staff: &Staff,
+        query: &str,
+        page: &PageRequest,
+    ) -> Result<Page<Patient>, AppError> {
+        let found = self.patients(staff, query, page).await?;
+        let ids: Vec<&str> = found.items.iter().map(|p| p.id.as_str()).collect();
+        let detail =
+            json!({ "count": ids.len(), "ids": ids, "searched": !query.trim().is_empty() });
+        let now = self.clock.epoch();
+        let mut tx = self.store.write().await?;
+        let entity = ("patient_list", staff.clinic_id.as_str());
+        record(
+            &mut tx,
+            &staff.clinic_id,
+            &staff.actor(),
+            PATIENTS_LISTED,
+            entity,
+            detail,
+            now,
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(found)
+    }
+
+    /// Who saw or changed `patient`'s record, newest first; the viewing is itself recorded
+    /// (and so is the first entry shown).
+    pub async fn patient_access_log(
+        &self,
+        staff: &Staff,
+        patient: &PatientId,
+        page: &PageRequest,
+    ) -> Result<AuditPage, AppError> {
+        staff.require(Permission::ViewAudit)?;
+        let before_check = before(page)?;
+        let now = self.clock.epoch();
+        let mut tx = self.store.write().await?;
+        if patients::get(&mut tx, &staff.clinic_id, patient)
+            .await?
+            .is_none()
+        {
+            drop(tx);
+            self.record_missing_patient(staff, patient, ACCESS_LOG_VIEWED)
+                .await?;
+            return Err(AppError::NotFound);
+        }
+        let detail = json!({ "page": before_check != i64::MAX });
+        record_read_in(&mut tx, staff, patient, ACCESS_LOG_VIEWED, detail, now).await?;
+        let zone = clinic_zone(&mut tx, &staff.clinic_id).await?;
+        let filter = Filter {
+            patient: Some(patient.to_string()),
+            ..Filter::default()
+        };
+        let found = search_page(&mut tx, &staff.clinic_id, &filter, page, zone).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(found)
+    }
+
+    /// The clinic's audit trail searched by patient, staff member, action and days, newest
+    /// first. The search is recorded, under the patient when it names one.
+    pub async fn search_audit(
+        &self,
+        staff: &Staff,
+        query: &AuditQuery,
+        page: &PageRequest,
+    ) -> Result<AuditPage, AppError> {
+        staff.require(Permission::ViewAudit)?;
+        before(page)?;
+        let now = self.clock.epoch();
+        let mut tx = self.store.write().await?;
+        let zone = clinic_zone(&mut tx, &staff.clinic_id).await?;
+        let filter = query.filter(&zone)?;
+        let detail = json!({ "by_staff": filter.user, "action": filter.action });
+        let entity = match &filter.patient {
+            Some(patient) => (PATIENT, patient.as_str()),
+            None => ("audit", staff.clinic_id.as_str()),
+        };
+        record(
+            &mut tx,
+            &staff.clinic_id,
+            &staff.actor(),
+            AUDIT_SEARCHED,
+            entity,
+            detail,
+            now,
+        )
+        .await?;
+        let found = search_page(&mut tx, &staff.clinic_id, &filter, page, zone).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(found)
+    }
+
+    /// The clinic's staff members as (id, name), for the audit search's choice of person.
+    pub async fn audit_staff_names(
+        &self,
+        staff: &Staff,
+    ) -> Result<Vec<(String, String)>, AppError> {
+        staff.require(Permission::ViewAudit)?;
+        let mut conn = self.store.read().await?;
+        Ok(audit::staff_names(&mut conn, &staff.clinic_id).await?)
+    }
+
+    /// Checks the audit chain of the clinic named by `slug`, or of every clinic. For the
+    /// command line, which runs with the host's own rights.
+    pub async fn verify_audit_chains(
+        &self,
+        slug: Option<&str>,
+    ) -> Result<Vec<ClinicChain>, AppError> {
+        let clinics = match slug {
+            Some(_) => vec![self.resolve_clinic(slug).await?],
+            None => self.all_clinics().await?,
+        };
+        let mut conn = self.store.read().await?;
+        let mut checked = Vec::with_capacity(clinics.len());
+        for clinic in clinics {
+            let check = audit::check(&mut conn, &clinic.id).await?;
+            checked.push(ClinicChain {
+                slug: clinic.slug,
+                clinic_id: clinic.id,
+                check,
+            });
+        }
+        Ok(checked)
     }
 }
 

@@ -1,7 +1,9 @@
 //! What each subcommand does: open the store, call the application, print the outcome.
 
 use crate::progress::TerminalBar;
-use crate::settings::{Cli, ClinicCommand, Command, ImportCommand, Settings, TokenCommand};
+use crate::settings::{
+    AuditCommand, Cli, ClinicCommand, Command, ImportCommand, Settings, TokenCommand,
+};
 use anyhow::{Context, bail};
 use knead_app::import::IcsImport;
 use knead_app::{App, AppError, Clock, Store};
@@ -44,6 +46,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 clinic: clinic.as_deref(),
             };
             import_ics(&settings, &options, &file).await
+        }
+        Command::Audit(AuditCommand::Verify { clinic }) => {
+            verify_audit(&settings, clinic.as_deref()).await
         }
     }
 }
@@ -281,6 +286,32 @@ async fn import_ics(
         .await
         .map_err(explain)?;
     print!("{report}");
+    Ok(())
+}
+
+/// Checks the audit chains and prints one line a clinic; fails naming the first clinic whose
+/// chain is broken and where.
+async fn verify_audit(settings: &Settings, clinic: Option<&str>) -> anyhow::Result<()> {
+    let app = App::new(open_store(settings).await?, Clock::system());
+    let chains = app.verify_audit_chains(clinic).await.map_err(explain)?;
+    let mut first_broken = None;
+    for chain in &chains {
+        let events = chain.check.events;
+        match chain.check.broken_at {
+            None => println!("clinic {}: {events} events, chain intact", chain.slug),
+            Some(seq) => {
+                println!(
+                    "clinic {}: {events} events, chain BROKEN at sequence number {seq}",
+                    chain.slug
+                );
+                first_broken.get_or_insert((chain.slug.clone(), seq));
+            }
+        }
+    }
+    println!("checked {} clinic(s)", chains.len());
+    if let Some((slug, seq)) = first_broken {
+        bail!("the audit chain of clinic '{slug}' is broken at sequence number {seq}");
+    }
     Ok(())
 }
 

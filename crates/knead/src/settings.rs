@@ -92,6 +92,20 @@ pub enum Command {
     /// Bring existing data into Knead.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute every clinic's audit chain (or one clinic's) and name the first event that
+    /// was edited, deleted or moved. Exits non-zero when a chain is broken.
+    Verify {
+        /// Check only the clinic with this slug.
+        #[arg(long)]
+        clinic: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,7 +2,7 @@
 //! and the event's own fields, so an edited or deleted row breaks the chain visibly.
 
 use crate::rows::{int, opt_text, text};
-use crate::{Conn, StoreError};
+use crate::{Conn, Page, StoreError};
 use knead_domain::ids::ClinicId;
 use sha2::{Digest, Sha256};
 
@@ -215,21 +215,144 @@ pub async fn history(
         .collect()
 }
 
-/// Recomputes the clinic's whole chain. `Ok(None)` when intact, else the first bad seq.
+/// What an audit search looks for. `None` matches everything; times are epoch seconds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Events filed under this patient, and patient lists that showed them.
+    pub patient: Option<String>,
+    /// Events by this staff member, directly or through one of their API tokens.
+    pub user: Option<String>,
+    pub action: Option<String>,
+    /// From this instant, included.
+    pub from: Option<i64>,
+    /// Up to this instant, excluded.
+    pub until: Option<i64>,
+}
+
+/// An event with the names of who made it: the staff member (also for their API tokens)
+/// and the token's name when it came through one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundEvent {
+    pub event: Event,
+    pub user_name: Option<String>,
+    pub token_name: Option<String>,
+}
+
+/// The clinic's events matching `filter` with a sequence number below `before`, newest
+/// first, at most `limit`; the page's cursor is the last event's sequence number.
+pub async fn search(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+    filter: &Filter,
+    before: i64,
+    limit: i64,
+) -> Result<Page<FoundEvent>, StoreError> {
+    let patient = filter.patient.as_deref().unwrap_or("");
+    // A patient list's detail holds the ids it showed as a JSON array of strings.
+    let listed = format!("%\"{}\"%", patient.replace(['%', '_', '\\'], ""));
+    let rows = sqlx::query(
+        "SELECT e.seq, e.at, e.actor_kind, e.actor_id, e.actor_address, e.action, e.entity, \
+         e.entity_id, e.detail, e.prev_hash, e.hash, COALESCE(u.name, tu.name) AS user_name, \
+         t.name AS token_name \
+         FROM audit_event e \
+         LEFT JOIN app_user u ON e.actor_kind = 'user' AND u.clinic_id = e.clinic_id \
+         AND u.id = e.actor_id \
+         LEFT JOIN api_token t ON e.actor_kind = 'api_token' AND t.clinic_id = e.clinic_id \
+         AND t.id = e.actor_id \
+         LEFT JOIN app_user tu ON tu.clinic_id = t.clinic_id AND tu.id = t.user_id \
+         WHERE e.clinic_id = $1 AND e.seq < $2 \
+         AND ($3 = '' OR (e.entity = 'patient' AND e.entity_id = $3) \
+              OR (e.action = 'patients.listed' AND e.detail LIKE $4)) \
+         AND ($5 = '' OR (e.actor_kind = 'user' AND e.actor_id = $5) \
+              OR (e.actor_kind = 'api_token' AND t.user_id = $5)) \
+         AND ($6 = '' OR e.action = $6) AND e.at >= $7 AND e.at < $8 \
+         ORDER BY e.seq DESC LIMIT $9",
+    )
+    .bind(clinic.as_str())
+    .bind(before)
+    .bind(patient)
+    .bind(listed)
+    .bind(filter.user.as_deref().unwrap_or(""))
+    .bind(filter.action.as_deref().unwrap_or(""))
+    .bind(filter.from.unwrap_or(i64::MIN))
+    .bind(filter.until.unwrap_or(i64::MAX))
+    .bind(limit + 1)
+    .fetch_all(conn)
+    .await?;
+    let found = rows
+        .iter()
+        .map(|row| {
+            Ok(FoundEvent {
+                event: event_from_row(row)?,
+                user_name: opt_text(row, "user_name")?,
+                token_name: opt_text(row, "token_name")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Page::from_rows(found, limit, |f| f.event.seq.to_string()))
+}
+
+/// The clinic's staff members, by name, for choosing one in an audit search.
+pub async fn staff_names(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let rows = sqlx::query("SELECT id, name FROM app_user WHERE clinic_id = $1 ORDER BY name, id")
+        .bind(clinic.as_str())
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|row| Ok((text(row, "id")?, text(row, "name")?)))
+        .collect()
+}
+
+/// The result of checking one clinic's chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainCheck {
+    /// How many events the chain holds.
+    pub events: i64,
+    /// The first sequence number whose event does not fit the chain, if any.
+    pub broken_at: Option<i64>,
+}
+
+/// Checks the clinic's whole chain and counts its events.
+pub async fn check(conn: &mut Conn, clinic: &ClinicId) -> Result<ChainCheck, StoreError> {
+    let events = sqlx::query("SELECT COUNT(*) AS n FROM audit_event WHERE clinic_id = $1")
+        .bind(clinic.as_str())
+        .fetch_one(&mut *conn)
+        .await?;
+    let events = int(&events, "n")?;
+    let broken_at = verify(conn, clinic).await?;
+    Ok(ChainCheck { events, broken_at })
+}
+
+/// Recomputes the clinic's whole chain and checks that it ends where the clinic's head
+/// says. `Ok(None)` when intact, else the first bad sequence number (one past the last
+/// event when events were cut off the end).
 pub async fn verify(conn: &mut Conn, clinic: &ClinicId) -> Result<Option<i64>, StoreError> {
     let mut events = list(conn, clinic, None, i64::MAX).await?;
     events.reverse();
     let mut prev = String::new();
+    let mut last = 0;
     for (expected_seq, event) in (1..).zip(&events) {
         let intact = event.seq == expected_seq
             && event.prev_hash == prev
             && event.hash == chain_hash(&prev, event.seq, event.at, event);
         if !intact {
-            return Ok(Some(event.seq));
+            return Ok(Some(expected_seq));
         }
         prev = event.hash.clone();
+        last = event.seq;
     }
-    Ok(None)
+    let head = sqlx::query("SELECT audit_seq, audit_head FROM clinic WHERE id = $1")
+        .bind(clinic.as_str())
+        .fetch_optional(conn)
+        .await?;
+    let Some(head) = head else {
+        return Ok(None);
+    };
+    let at_head = int(&head, "audit_seq")? == last && text(&head, "audit_head")? == prev;
+    Ok(if at_head { None } else { Some(last + 1) })
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub(crate) async fn list_patients(
 ) -> Result<Json<ListBody<Patient>>, ApiError> {
     let query = search.q.unwrap_or_default();
     Ok(ListBody::of(
-        s.app.patients(&staff, &query, &list.page()?).await?,
+        s.app.search_patients(&staff, &query, &list.page()?).await?,
         |p| p,
     ))
 }
@@ -55,7 +55,9 @@ pub(crate) async fn get_patient(
     Path(id): Path<String>,
 ) -> Result<Json<Patient>, ApiError> {
     Ok(Json(
-        s.app.patient(&staff, &PatientId::from_string(id)).await?,
+        s.app
+            .view_patient(&staff, &PatientId::from_string(id))
+            .await?,
     ))
 }
 

@@ -79,7 +79,7 @@ async fn list(
     let query = q.q.clone().unwrap_or_default();
     let page = state
         .app
-        .patients(&signed.staff, &query, &q.page()?)
+        .search_patients(&signed.staff, &query, &q.page()?)
         .await?;
     let encoded: String = form_urlencoded::byte_serialize(query.as_bytes()).collect();
     let pager_path = format!("/patients?q={encoded}&");
@@ -120,7 +120,7 @@ async fn edit(
     Query(q): Query<PageQuery>,
 ) -> PageResult {
     let id = PatientId::from_string(id);
-    let patient = state.app.patient(&signed.staff, &id).await?;
+    let patient = state.app.view_patient(&signed.staff, &id).await?;
     let saved = q.saved().map(|_| "Patient saved.");
     patient_page(
         &state,
