@@ -444,6 +444,17 @@ impl App {
     }
 }
 
+/// The actions [`describe`] has words for, in the order the audit search offers them.
+pub const KNOWN_ACTIONS: &[&str] = &[
+    PATIENT_VIEWED,
+    PATIENTS_LISTED,
+    PATIENT_MISSING,
+    ACCESS_LOG_VIEWED,
+    AUDIT_SEARCHED,
+    "patient.created",
+    "patient.updated",
+];
+
 /// Plain words for an audit action, as the access log and the audit search show it.
 /// Actions without words here are shown as they are stored.
 pub fn describe(action: &str) -> String {

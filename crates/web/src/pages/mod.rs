@@ -6,6 +6,7 @@
 //! redirect, a refusal re-renders the form with 422 and a message beside each bad field.
 
 mod assets;
+mod audit;
 mod clinic;
 mod errors;
 mod form;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(practitioners::routes())
         .merge(services::routes())
         .merge(patients::routes())
+        .merge(audit::routes())
         .merge(schedule::routes())
         .merge(tokens::routes())
         .fallback(errors::not_found)

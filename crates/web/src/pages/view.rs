@@ -23,9 +23,10 @@ pub(crate) enum Section {
     Services,
     Clinic,
     Tokens,
+    Audit,
 }
 
-const NAV: [(Section, &str, &str); 7] = [
+const NAV: [(Section, &str, &str); 8] = [
     (Section::Home, "/", "Home"),
     (Section::Patients, "/patients", "Patients"),
     (Section::Locations, "/locations", "Locations"),
@@ -33,6 +34,7 @@ const NAV: [(Section, &str, &str); 7] = [
     (Section::Services, "/services", "Services"),
     (Section::Clinic, "/settings/clinic", "Clinic settings"),
     (Section::Tokens, "/settings/tokens", "API tokens"),
+    (Section::Audit, "/audit", "Audit trail"),
 ];
 
 /// One link of the navigation.
@@ -69,6 +71,7 @@ pub(crate) async fn chrome(
     let nav = NAV
         .into_iter()
         .filter(|(s, _, _)| *s != Section::Tokens || signed.staff.can(Permission::ManageTokens))
+        .filter(|(s, _, _)| *s != Section::Audit || signed.staff.can(Permission::ViewAudit))
         .map(|(s, href, label)| NavItem {
             href,
             label,
