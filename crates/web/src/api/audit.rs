@@ -44,7 +44,11 @@ pub(crate) struct AuditEntryBody {
 fn body(entry: AuditEntry, zone: &str) -> AuditEntryBody {
     AuditEntryBody {
         seq: entry.seq,
-        at: entry.at.timestamp().display_with_offset(entry.at.offset()).to_string(),
+        at: entry
+            .at
+            .timestamp()
+            .display_with_offset(entry.at.offset())
+            .to_string(),
         time_zone: zone.to_owned(),
         actor_kind: entry.actor_kind,
         actor_id: entry.actor_id,
@@ -113,5 +117,7 @@ pub(crate) async fn search_audit(
         from: search.from,
         until: search.until,
     };
-    Ok(list(s.app.search_audit(&staff, &query, &page.page()?).await?))
+    Ok(list(
+        s.app.search_audit(&staff, &query, &page.page()?).await?,
+    ))
 }

@@ -142,7 +142,11 @@ async fn search(
     let form = Form::posted(LABELS, raw.unwrap_or_default().as_bytes());
     let page = page_request(Some(PAGE_SIZE), q.cursor.clone())?;
     let people = state.app.audit_staff_names(staff).await?;
-    let (form, found) = match state.app.search_audit(staff, &audit_query(&form), &page).await {
+    let (form, found) = match state
+        .app
+        .search_audit(staff, &audit_query(&form), &page)
+        .await
+    {
         Ok(found) => (form, Some(found)),
         Err(error) => (form.rejected(error)?, None),
     };
