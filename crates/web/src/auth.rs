@@ -65,6 +65,9 @@ pub(crate) fn client_ip(parts: &Parts) -> String {
 }
 
 /// The client's network address when the server knows it, for the audit trail.
+// Known shortcoming: this is the TCP peer, like the sign-in throttle's; behind a reverse
+// proxy every entry shows the proxy's address until a trusted-proxy setting reads
+// `X-Forwarded-For`.
 fn client_address(parts: &Parts) -> Option<String> {
     parts
         .extensions

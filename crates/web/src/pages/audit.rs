@@ -20,6 +20,8 @@ use knead_domain::ids::PatientId;
 /// How many entries a page of the log shows.
 const PAGE_SIZE: i64 = 50;
 
+// Known shortcoming: the search takes a patient by id (the access log links here with it
+// filled in); choosing a patient by name would need a patient picker on this page.
 const LABELS: Labels = &[
     ("patient", "Patient id"),
     ("staff", "Staff member"),
