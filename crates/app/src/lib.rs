@@ -11,6 +11,7 @@ pub mod patients;
 pub mod scheduling;
 mod secrets;
 pub mod setup;
+pub mod staff;
 
 pub use secrets::same_secret;
 
@@ -28,6 +29,7 @@ pub use knead_store::{Backend, Page, PageRequest, Store};
 use knead_domain::Permission;
 use knead_domain::Role;
 use knead_domain::ids::{ClinicId, TokenId, UserId};
+use knead_domain::permissions::PermissionSet;
 use knead_store::audit::{self, Actor, NewEvent};
 use knead_store::{Conn, StoreError};
 use std::sync::Arc;
@@ -132,11 +134,14 @@ pub struct Staff {
     pub name: String,
     pub role: Role,
     pub via: Via,
+    /// What the role may do in this clinic: the defaults with the clinic's changes, loaded
+    /// with the session or token.
+    pub permissions: PermissionSet,
 }
 
 impl Staff {
     pub fn require(&self, permission: Permission) -> Result<(), AppError> {
-        if self.role.allows(permission) {
+        if self.permissions.contains(permission) {
             Ok(())
         } else {
             Err(AppError::Forbidden)
@@ -144,7 +149,7 @@ impl Staff {
     }
 
     pub fn can(&self, permission: Permission) -> bool {
-        self.role.allows(permission)
+        self.permissions.contains(permission)
     }
 
     fn actor(&self) -> Actor {

@@ -23,9 +23,11 @@ pub(crate) enum Section {
     Services,
     Clinic,
     Tokens,
+    Staff,
+    Sessions,
 }
 
-const NAV: [(Section, &str, &str); 7] = [
+const NAV: [(Section, &str, &str); 8] = [
     (Section::Home, "/", "Home"),
     (Section::Patients, "/patients", "Patients"),
     (Section::Locations, "/locations", "Locations"),
@@ -33,6 +35,7 @@ const NAV: [(Section, &str, &str); 7] = [
     (Section::Services, "/services", "Services"),
     (Section::Clinic, "/settings/clinic", "Clinic settings"),
     (Section::Tokens, "/settings/tokens", "API tokens"),
+    (Section::Staff, "/settings/staff", "Staff"),
 ];
 
 /// One link of the navigation.
@@ -69,6 +72,7 @@ pub(crate) async fn chrome(
     let nav = NAV
         .into_iter()
         .filter(|(s, _, _)| *s != Section::Tokens || signed.staff.can(Permission::ManageTokens))
+        .filter(|(s, _, _)| *s != Section::Staff || signed.staff.can(Permission::ManageStaff))
         .map(|(s, href, label)| NavItem {
             href,
             label,
