@@ -51,6 +51,8 @@ pub(crate) struct Chrome {
     pub staff_name: String,
     pub csrf: String,
     pub nav: Vec<NavItem>,
+    /// The page belongs to no section of the navigation (a person's own sessions).
+    pub elsewhere: bool,
 }
 
 /// The name a clinic goes by: its operating name when it has one.
@@ -84,6 +86,7 @@ pub(crate) async fn chrome(
         staff_name: signed.staff.name.clone(),
         csrf: signed.csrf.clone(),
         nav,
+        elsewhere: section == Section::Sessions,
     })
 }
 
