@@ -12,6 +12,7 @@ pub mod patients;
 pub mod scheduling;
 mod secrets;
 pub mod setup;
+pub mod staff;
 
 pub use secrets::same_secret;
 
@@ -29,6 +30,7 @@ pub use knead_store::{Backend, Page, PageRequest, Store};
 use knead_domain::Permission;
 use knead_domain::Role;
 use knead_domain::ids::{ClinicId, TokenId, UserId};
+use knead_domain::permissions::PermissionSet;
 use knead_store::audit::{self, Actor, NewEvent};
 use knead_store::{Conn, StoreError};
 use std::sync::Arc;
@@ -136,11 +138,14 @@ pub struct Staff {
     /// The network address the request came from, recorded with every audit event; `None`
     /// when the caller is not a network request.
     pub address: Option<String>,
+    /// What the role may do in this clinic: the defaults with the clinic's changes, loaded
+    /// with the session or token.
+    pub permissions: PermissionSet,
 }
 
 impl Staff {
     pub fn require(&self, permission: Permission) -> Result<(), AppError> {
-        if self.role.allows(permission) {
+        if self.permissions.contains(permission) {
             Ok(())
         } else {
             Err(AppError::Forbidden)
@@ -148,7 +153,7 @@ impl Staff {
     }
 
     pub fn can(&self, permission: Permission) -> bool {
-        self.role.allows(permission)
+        self.permissions.contains(permission)
     }
 
     /// The same staff member, asking from network address `address`.

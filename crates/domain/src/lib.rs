@@ -8,6 +8,7 @@ pub mod booking;
 pub mod fields;
 pub mod ids;
 pub mod money;
+pub mod permissions;
 pub mod role;
 pub mod schedule;
 pub mod setup;
@@ -15,4 +16,5 @@ pub mod values;
 
 pub use fields::{FieldErrors, Invalid};
 pub use money::Money;
+pub use permissions::PermissionSet;
 pub use role::{Permission, Role};

@@ -14,6 +14,7 @@ pub mod patients;
 mod rows;
 pub mod schedule;
 pub mod setup;
+pub mod staff;
 
 pub use error::StoreError;
 

@@ -12,13 +12,17 @@ mod errors;
 mod form;
 mod home;
 mod locations;
+mod my_sessions;
 mod options;
+mod patient_export;
 mod patient_tabs;
 mod patients;
+mod permissions;
 mod practitioners;
 mod schedule;
 mod services;
 mod session;
+mod staff;
 mod tokens;
 mod view;
 
@@ -45,6 +49,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(audit::routes())
         .merge(schedule::routes())
         .merge(tokens::routes())
+        .merge(staff::routes())
+        .merge(permissions::routes())
+        .merge(my_sessions::routes())
+        .merge(patient_export::routes())
         .fallback(errors::not_found)
         .layer(middleware::from_fn_with_state(
             state,

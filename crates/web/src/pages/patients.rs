@@ -47,6 +47,8 @@ struct ListPage {
     next: Option<String>,
     /// The list's address with the search kept, ready for `cursor=`.
     pager_path: String,
+    /// Whether the person may download the list (the button shows only then).
+    can_export: bool,
 }
 
 #[derive(Template)]
@@ -93,6 +95,7 @@ async fn list(
             patients: page.items,
             next,
             pager_path,
+            can_export: signed.staff.can(knead_domain::Permission::ExportPatients),
         },
     )
 }

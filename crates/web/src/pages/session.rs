@@ -187,9 +187,17 @@ async fn login(
     body: Bytes,
 ) -> PageResult {
     let form = Form::posted(LOGIN_LABELS, &body);
+    let user_agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let client = knead_app::auth::Client {
+        ip: &ip,
+        user_agent,
+    };
     let result = state
         .app
-        .sign_in(form.value("email"), form.value("password"), &ip)
+        .sign_in_from(form.value("email"), form.value("password"), &client)
         .await;
     match result {
         Ok(signed_in) => Ok(signed_in_redirect(&state, &headers, &signed_in)),

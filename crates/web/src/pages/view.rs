@@ -24,15 +24,18 @@ pub(crate) enum Section {
     Clinic,
     Tokens,
     Audit,
+    Staff,
+    Sessions,
 }
 
-const NAV: [(Section, &str, &str); 8] = [
+const NAV: [(Section, &str, &str); 9] = [
     (Section::Home, "/", "Home"),
     (Section::Patients, "/patients", "Patients"),
     (Section::Locations, "/locations", "Locations"),
     (Section::Practitioners, "/practitioners", "Practitioners"),
     (Section::Services, "/services", "Services"),
     (Section::Clinic, "/settings/clinic", "Clinic settings"),
+    (Section::Staff, "/settings/staff", "Staff"),
     (Section::Tokens, "/settings/tokens", "API tokens"),
     (Section::Audit, "/audit", "Audit trail"),
 ];
@@ -50,6 +53,8 @@ pub(crate) struct Chrome {
     pub staff_name: String,
     pub csrf: String,
     pub nav: Vec<NavItem>,
+    /// The page belongs to no section of the navigation (a person's own sessions).
+    pub elsewhere: bool,
 }
 
 /// The name a clinic goes by: its operating name when it has one.
@@ -72,6 +77,7 @@ pub(crate) async fn chrome(
         .into_iter()
         .filter(|(s, _, _)| *s != Section::Tokens || signed.staff.can(Permission::ManageTokens))
         .filter(|(s, _, _)| *s != Section::Audit || signed.staff.can(Permission::ViewAudit))
+        .filter(|(s, _, _)| *s != Section::Staff || signed.staff.can(Permission::ManageStaff))
         .map(|(s, href, label)| NavItem {
             href,
             label,
@@ -83,6 +89,7 @@ pub(crate) async fn chrome(
         staff_name: signed.staff.name.clone(),
         csrf: signed.csrf.clone(),
         nav,
+        elsewhere: section == Section::Sessions,
     })
 }
 

@@ -43,7 +43,7 @@ pub(super) fn routes() -> Router<AppState> {
 /// Whether the layout marks "Schedule" as the current section. Schedule pages are the ones
 /// that mark no other section current (see [`schedule_chrome`]).
 pub(crate) fn is_current(chrome: &Chrome) -> bool {
-    chrome.nav.iter().all(|item| !item.current)
+    !chrome.elsewhere && chrome.nav.iter().all(|item| !item.current)
 }
 
 /// The page header for a schedule page: no other section is marked current.
