@@ -1,6 +1,7 @@
 //! Sign-in, sessions, first-start set-up, clinics made from the command line, and API tokens.
 
 use crate::secrets::{hash_password, random_secret, secret_hash, verify_password};
+use crate::signin::SignInStep;
 use crate::{App, AppError, Staff, Via, record};
 use knead_domain::ids::{ClinicId, TokenId, UserId};
 use knead_domain::setup::{Address, ClinicProfile};
@@ -47,6 +48,9 @@ pub struct SignedIn {
 pub struct SessionView {
     pub staff: Staff,
     pub csrf_token: String,
+    /// The clinic requires two-factor sign-in and this person has not set it up: the
+    /// session may reach only the set-up page.
+    pub must_set_up_two_factor: bool,
 }
 
 struct ValidSignup {
@@ -202,7 +206,7 @@ impl App {
         Ok(signed_in)
     }
 
-    async fn open_session(
+    pub(crate) async fn open_session(
         &self,
         conn: &mut Conn,
         user: &UserRecord,
@@ -216,6 +220,7 @@ impl App {
             role: user.role,
             csrf_token: random_secret(""),
             expires_at: now + self.auth_policy.session_seconds,
+            must_set_up_two_factor: false,
         };
         store::insert_session(conn, &secret_hash(&session_token), &session, now).await?;
         let actor = Actor {
@@ -240,28 +245,37 @@ impl App {
         })
     }
 
-    /// Signs a staff member in by email and password, from network address `ip`. Too many
-    /// recent failures for the email or the address refuse further tries for a while.
+    /// Signs a staff member in by email and password, from network address `ip`, when they
+    /// have no second factor to give (the command line, tests, and accounts without
+    /// two-factor). An account with two-factor on is refused with `two_factor_required`:
+    /// sign-in pages use [`App::begin_sign_in`] instead.
     pub async fn sign_in(
         &self,
         email: &str,
         password: &str,
         ip: &str,
     ) -> Result<SignedIn, AppError> {
+        match self.begin_sign_in(email, password, ip).await? {
+            SignInStep::Done(signed_in) => Ok(signed_in),
+            SignInStep::CodeNeeded { .. } => Err(AppError::Conflict {
+                code: "two_factor_required",
+                message: "this account signs in with a code as well".into(),
+            }),
+        }
+    }
+
+    /// Checks email and password, from network address `ip`. Too many recent failures for
+    /// the email or the address refuse further tries for a while. With two-factor on, a
+    /// right password opens a pending sign-in that a code must finish.
+    pub async fn begin_sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        ip: &str,
+    ) -> Result<SignInStep, AppError> {
         let email = email.trim().to_lowercase();
         let now = self.clock.epoch();
-        let policy = &self.auth_policy;
-        let since = now - policy.throttle_window_seconds;
-        let (by_email, by_ip) = {
-            let mut conn = self.store.read().await?;
-            store::recent_failures(&mut conn, &email, ip, since).await?
-        };
-        if by_email >= policy.max_failures_per_email || by_ip >= policy.max_failures_per_ip {
-            tracing::warn!("sign-in refused: too many recent failures");
-            return Err(AppError::Throttled {
-                retry_after_seconds: policy.throttle_window_seconds,
-            });
-        }
+        self.check_throttle(&email, ip, now).await?;
         let user = {
             let mut conn = self.store.read().await?;
             store::find_user_by_email(&mut conn, &email).await?
@@ -283,11 +297,17 @@ impl App {
                 return Err(AppError::Unauthenticated);
             }
         };
+        if self.needs_code(&mut tx, &accepted).await? {
+            let step = self.open_challenge(&mut tx, &accepted, now).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            tracing::info!(user_id = %accepted.id, "password accepted, code pending");
+            return Ok(step);
+        }
         store::record_login_attempt(&mut tx, &attempt_id, &email, ip, true, now).await?;
         let signed_in = self.open_session(&mut tx, &accepted, now).await?;
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(user_id = %accepted.id, clinic_id = %accepted.clinic_id, "signed in");
-        Ok(signed_in)
+        Ok(SignInStep::Done(signed_in))
     }
 
     /// The staff member behind a session cookie, if the session is live.
@@ -297,6 +317,7 @@ impl App {
         Ok(found.map(|s| SessionView {
             staff: staff_of_session(&s, Via::Session),
             csrf_token: s.csrf_token,
+            must_set_up_two_factor: s.must_set_up_two_factor,
         }))
     }
 

@@ -10,10 +10,12 @@ pub mod auth;
 pub mod clinics;
 mod error;
 pub mod imports;
+pub mod outbox;
 pub mod patients;
 mod rows;
 pub mod schedule;
 pub mod setup;
+pub mod signin;
 
 pub use error::StoreError;
 

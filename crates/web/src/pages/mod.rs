@@ -18,6 +18,7 @@ mod practitioners;
 mod schedule;
 mod services;
 mod session;
+mod signin;
 mod tokens;
 mod view;
 
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(assets::routes())
         .merge(session::routes())
+        .merge(signin::routes())
         .merge(home::routes())
         .merge(clinic::routes())
         .merge(locations::routes())
