@@ -213,7 +213,7 @@ impl App {
             user_id: user.id.clone(),
             expires_at: now + CHALLENGE_SECONDS,
         };
-        store::delete_challenges(conn, &user.id, now).await?;
+        store::delete_expired_challenges(conn, now).await?;
         store::insert_challenge(conn, &secret_hash(&token), &challenge, now).await?;
         Ok(SignInStep::CodeNeeded {
             token,
@@ -311,7 +311,7 @@ impl App {
             .await?;
         }
         users::record_login_attempt(&mut tx, &attempt_id, &user.email, ip, true, now).await?;
-        store::delete_challenges(&mut tx, &user.id, now).await?;
+        store::delete_challenge(&mut tx, &secret_hash(token)).await?;
         let signed_in = self.open_session(&mut tx, &user, now).await?;
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(user_id = %user.id, clinic_id = %user.clinic_id, "signed in with a code");

@@ -225,6 +225,24 @@ pub async fn delete_challenges(conn: &mut Conn, user: &UserId, now: i64) -> Resu
     Ok(())
 }
 
+/// Ends one pending sign-in.
+pub async fn delete_challenge(conn: &mut Conn, token_hash: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM signin_challenge WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes pending sign-ins that expired before `now`.
+pub async fn delete_expired_challenges(conn: &mut Conn, now: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM signin_challenge WHERE expires_at <= $1")
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// The clinic's sign-in rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SigninPolicy {
