@@ -220,7 +220,7 @@ async fn a_clinic_that_requires_two_factor_sends_staff_to_set_it_up_first(db: Te
         .await;
 
     let sent_away = owner.get("/patients").await;
-    let set_up_page = owner.get(&format!("{}", sent_away.location())).await;
+    let set_up_page = owner.get(sent_away.location()).await;
     turn_on_two_factor(&mut owner).await;
     let afterwards = owner.get("/patients").await;
 

@@ -23,8 +23,6 @@ pub(crate) enum Section {
     Services,
     Clinic,
     Tokens,
-    /// The signed-in person's own settings (two-factor sign-in); not in the navigation.
-    Account,
 }
 
 const NAV: [(Section, &str, &str); 7] = [

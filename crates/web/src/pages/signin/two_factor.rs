@@ -104,7 +104,7 @@ async fn page(
     let status = state.app.two_factor_status(&signed.staff).await?;
     let code = confirm.status().max(disable.status());
     let page = TwoFactorPage {
-        chrome: chrome(state, signed, Section::Account).await?,
+        chrome: chrome(state, signed, Section::Clinic).await?,
         status,
         confirm: confirm.prefixed("confirm-"),
         disable: disable.prefixed("disable-"),
