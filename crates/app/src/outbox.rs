@@ -7,6 +7,11 @@
 //! steps for `knead serve`. Several workers (on several app servers) may share one database:
 //! the claim lets only one of them take a message. Logs carry message ids, never
 //! recipients or bodies.
+//!
+//! Delivery is at least once: a worker that dies after the server accepted a message but
+//! before marking it sent leaves a lease that runs out, and the message goes again. Its
+//! Message-ID stays the same, so mail systems that drop duplicates drop it. Shortcoming:
+//! sent and failed rows are kept for good; a retention job should purge old ones.
 
 use crate::{App, AppError, Clock, Staff};
 use knead_domain::Permission;

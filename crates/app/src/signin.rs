@@ -113,6 +113,8 @@ impl App {
                 message: "two-factor sign-in is already on; turn it off first".into(),
             });
         }
+        // Shortcoming: the secret is stored as it is, not encrypted at rest; a key kept outside
+        // the database (a setting) would remove this mark.
         store::put_pending_totp(&mut tx, &staff.clinic_id, &staff.user_id, &secret, now).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(setup)
@@ -171,6 +173,10 @@ impl App {
     }
 
     /// Turns two-factor off, which needs the person's password.
+    ///
+    /// Shortcoming: wrong passwords here are not counted toward sign-in throttling (the
+    /// signed-in session is the limit); there is also no way yet to get new recovery codes
+    /// short of turning two-factor off and on again.
     pub async fn disable_two_factor(&self, staff: &Staff, password: &str) -> Result<(), AppError> {
         let user = {
             let mut conn = self.store.read().await?;
@@ -411,6 +417,9 @@ impl App {
         let now = self.clock.epoch();
         let mut tx = self.store.write().await?;
         let user = users::find_user_by_email(&mut tx, &email).await?;
+        // Shortcoming: the known-account path does a few more reads and writes than this one,
+        // so timing differs by a few milliseconds; queuing the email on both paths (to a
+        // discarded address) would remove that.
         let Some(user) = user.filter(|u| u.active) else {
             tx.commit().await.map_err(StoreError::from)?;
             tracing::debug!("password reset asked for no active account");
@@ -626,7 +635,8 @@ fn parse_minutes(raw: &str) -> Result<i64, AppError> {
     Ok(minutes)
 }
 
-/// The reset email. Plain text only, so nothing in it needs escaping.
+/// The reset email. Plain text only, so nothing in it needs escaping. Shortcoming: no HTML
+/// part and no French version yet; both wait for the templated messages of the reminders.
 fn reset_message(
     user: &UserRecord,
     reset: &ResetRecord,
