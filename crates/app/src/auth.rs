@@ -1,6 +1,7 @@
 //! Sign-in, sessions, first-start set-up, clinics made from the command line, and API tokens.
 
 use crate::secrets::{hash_password, random_secret, secret_hash, verify_password};
+use crate::signin::SignInStep;
 use crate::{App, AppError, Staff, Via, record};
 use knead_domain::ids::{ClinicId, TokenId, UserId};
 use knead_domain::permissions::browser_family;
@@ -49,6 +50,9 @@ pub struct SignedIn {
 pub struct SessionView {
     pub staff: Staff,
     pub csrf_token: String,
+    /// The clinic requires two-factor sign-in and this person has not set it up: the
+    /// session may reach only the set-up page.
+    pub must_set_up_two_factor: bool,
 }
 
 struct ValidSignup {
@@ -202,7 +206,7 @@ impl App {
         Ok(signed_in)
     }
 
-    async fn open_session(
+    pub(crate) async fn open_session(
         &self,
         conn: &mut Conn,
         user: &UserRecord,
@@ -217,6 +221,7 @@ impl App {
             role: user.role,
             csrf_token: random_secret(""),
             expires_at: now + self.auth_policy.session_seconds,
+            must_set_up_two_factor: false,
         };
         let hash = secret_hash(&session_token);
         store::insert_session(conn, &hash, &session, now).await?;
@@ -251,8 +256,10 @@ impl App {
         })
     }
 
-    /// Signs a staff member in by email and password, from network address `ip`. Too many
-    /// recent failures for the email or the address refuse further tries for a while.
+    /// Signs a staff member in by email and password, from network address `ip`, when they
+    /// have no second factor to give (the command line, tests, and accounts without
+    /// two-factor). An account with two-factor on is refused with `two_factor_required`:
+    /// sign-in pages use [`App::begin_sign_in`] instead.
     pub async fn sign_in(
         &self,
         email: &str,
@@ -260,31 +267,29 @@ impl App {
         ip: &str,
     ) -> Result<SignedIn, AppError> {
         let client = Client { ip, user_agent: "" };
-        self.sign_in_from(email, password, &client).await
+        match self.begin_sign_in(email, password, &client).await? {
+            SignInStep::Done(signed_in) => Ok(signed_in),
+            SignInStep::CodeNeeded { .. } => Err(AppError::Conflict {
+                code: "two_factor_required",
+                message: "this account signs in with a code as well".into(),
+            }),
+        }
     }
 
-    /// [`App::sign_in`] from a known browser, whose family the session list shows.
-    pub async fn sign_in_from(
+    /// Checks email and password from `client` (its address and browser, which the session
+    /// list shows). Too many recent failures for the email or the address refuse further
+    /// tries for a while. With two-factor on, a right password opens a pending sign-in that a
+    /// code must finish.
+    pub async fn begin_sign_in(
         &self,
         email: &str,
         password: &str,
         client: &Client<'_>,
-    ) -> Result<SignedIn, AppError> {
+    ) -> Result<SignInStep, AppError> {
         let ip = client.ip;
         let email = email.trim().to_lowercase();
         let now = self.clock.epoch();
-        let policy = &self.auth_policy;
-        let since = now - policy.throttle_window_seconds;
-        let (by_email, by_ip) = {
-            let mut conn = self.store.read().await?;
-            store::recent_failures(&mut conn, &email, ip, since).await?
-        };
-        if by_email >= policy.max_failures_per_email || by_ip >= policy.max_failures_per_ip {
-            tracing::warn!("sign-in refused: too many recent failures");
-            return Err(AppError::Throttled {
-                retry_after_seconds: policy.throttle_window_seconds,
-            });
-        }
+        self.check_throttle(&email, ip, now).await?;
         let user = {
             let mut conn = self.store.read().await?;
             store::find_user_by_email(&mut conn, &email).await?
@@ -306,11 +311,17 @@ impl App {
                 return Err(AppError::Unauthenticated);
             }
         };
+        if self.needs_code(&mut tx, &accepted).await? {
+            let step = self.open_challenge(&mut tx, &accepted, now).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            tracing::info!(user_id = %accepted.id, "password accepted, code pending");
+            return Ok(step);
+        }
         store::record_login_attempt(&mut tx, &attempt_id, &email, ip, true, now).await?;
         let signed_in = self.open_session(&mut tx, &accepted, client, now).await?;
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(user_id = %accepted.id, clinic_id = %accepted.clinic_id, "signed in");
-        Ok(signed_in)
+        Ok(SignInStep::Done(signed_in))
     }
 
     /// The staff member behind a session cookie, if the session is live.
@@ -326,6 +337,7 @@ impl App {
         Ok(Some(SessionView {
             staff: staff_of_session(&found, Via::Session, permissions),
             csrf_token: found.csrf_token,
+            must_set_up_two_factor: found.must_set_up_two_factor,
         }))
     }
 

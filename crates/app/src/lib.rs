@@ -8,11 +8,13 @@ pub mod auth;
 pub mod demo;
 mod error;
 pub mod import;
+pub mod outbox;
 pub mod patients;
 pub mod scheduling;
 mod secrets;
 pub mod setup;
 pub mod staff;
+pub mod signin;
 
 pub use secrets::same_secret;
 

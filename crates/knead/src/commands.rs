@@ -6,6 +6,7 @@ use crate::settings::{
 };
 use anyhow::{Context, bail};
 use knead_app::import::IcsImport;
+use knead_app::outbox::{DeliveryPolicy, Mailer, OutboxWorker};
 use knead_app::{App, AppError, Clock, Store};
 use knead_domain::Role;
 use knead_web::WebConfig;
@@ -99,6 +100,12 @@ fn describe_location(settings: &Settings) -> String {
 }
 
 async fn serve(settings: &Settings, demo: bool) -> anyhow::Result<()> {
+    let smtp = settings.smtp.config()?;
+    let mailer = smtp
+        .as_ref()
+        .map(Mailer::new)
+        .transpose()
+        .map_err(explain)?;
     let store = open_store(settings).await?;
     let app = App::new(store.clone(), Clock::system());
     if demo {
@@ -112,6 +119,7 @@ async fn serve(settings: &Settings, demo: bool) -> anyhow::Result<()> {
     let config = WebConfig {
         secure_cookies: public_url.starts_with("https://"),
         public_url: public_url.clone(),
+        mail_configured: mailer.is_some(),
         ..WebConfig::default()
     };
     let listener = tokio::net::TcpListener::bind(settings.listen)
@@ -120,10 +128,16 @@ async fn serve(settings: &Settings, demo: bool) -> anyhow::Result<()> {
     tracing::info!(data = %describe_location(settings), "data location");
     tracing::info!(url = %public_url, "Knead is ready: open {public_url} in a browser");
     let cleanup = tokio::spawn(purge_expired_sessions(app.clone()));
+    let (stop_outbox, outbox) = start_outbox(&app, mailer);
     knead_web::serve(listener, knead_web::router(app, config), shutdown_signal())
         .await
         .context("the HTTP server stopped")?;
     cleanup.abort();
+    let _ = stop_outbox.send(true);
+    if let Some(worker) = outbox {
+        // A send in progress is finished (or times out) before the worker stops.
+        let _ = tokio::time::timeout(Duration::from_secs(40), worker).await;
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -163,6 +177,25 @@ async fn create_demo(app: &App, settings: &Settings, seed: u64) -> anyhow::Resul
     println!("  password: {}", demo.owner_password);
     println!("the password is shown only now; it is stored hashed");
     Ok(())
+}
+
+/// Starts the worker that sends the outbox's email, when an SMTP server is set up. Without
+/// one, email waits in the outbox and the outgoing email page says so.
+fn start_outbox(
+    app: &App,
+    mailer: Option<Mailer>,
+) -> (
+    tokio::sync::watch::Sender<bool>,
+    Option<tokio::task::JoinHandle<()>>,
+) {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let Some(mailer) = mailer else {
+        tracing::warn!("no SMTP server set (KNEAD_SMTP_HOST): email waits in the outbox");
+        return (stop, None);
+    };
+    let worker = OutboxWorker::new(app.store().clone(), mailer, DeliveryPolicy::default());
+    let handle = tokio::spawn(worker.run(app.clock().clone(), stopped));
+    (stop, Some(handle))
 }
 
 /// Removes expired sign-in sessions once an hour.

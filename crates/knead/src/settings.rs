@@ -3,6 +3,7 @@
 //! 127.0.0.1:8080.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use knead_app::outbox::{SmtpConfig, SmtpTls};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -59,6 +60,93 @@ pub struct Settings {
         global = true
     )]
     pub log_format: LogFormat,
+    #[command(flatten)]
+    pub smtp: SmtpSettings,
+}
+
+/// Where email goes out. With no host set, messages wait in the outbox (nothing is lost)
+/// and the outgoing email page says so.
+#[derive(Clone, Args)]
+pub struct SmtpSettings {
+    /// SMTP server that sends Knead's email (password reset links, later reminders).
+    #[arg(long, env = "KNEAD_SMTP_HOST", global = true)]
+    pub smtp_host: Option<String>,
+    /// SMTP port. Default: 25 with no TLS, 587 with STARTTLS, 465 with TLS.
+    #[arg(long, env = "KNEAD_SMTP_PORT", global = true)]
+    pub smtp_port: Option<u16>,
+    /// How the connection is protected: none, starttls or tls.
+    #[arg(
+        long,
+        env = "KNEAD_SMTP_TLS",
+        value_enum,
+        default_value = "starttls",
+        global = true
+    )]
+    pub smtp_tls: SmtpTlsMode,
+    /// User name for the SMTP server, if it asks for one.
+    #[arg(long, env = "KNEAD_SMTP_USER", global = true)]
+    pub smtp_user: Option<String>,
+    /// Password for the SMTP server.
+    #[arg(
+        long,
+        env = "KNEAD_SMTP_PASSWORD",
+        global = true,
+        hide_env_values = true
+    )]
+    pub smtp_password: Option<String>,
+    /// The From address of Knead's email, such as "Annex Massage <desk@annex.example>".
+    #[arg(long, env = "KNEAD_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
+}
+
+/// Hand-written so the SMTP password never reaches a log or an error message.
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_tls", &self.smtp_tls)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SmtpTlsMode {
+    None,
+    Starttls,
+    Tls,
+}
+
+impl SmtpSettings {
+    /// The SMTP settings checked together: `None` when no host is set, an error naming the
+    /// setting to fix when they do not fit together.
+    pub fn config(&self) -> anyhow::Result<Option<SmtpConfig>> {
+        let Some(host) = self.smtp_host.clone().filter(|h| !h.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let Some(from) = self.mail_from.clone().filter(|f| !f.trim().is_empty()) else {
+            anyhow::bail!("--mail-from (KNEAD_MAIL_FROM) is needed when --smtp-host is set");
+        };
+        if self.smtp_user.is_some() != self.smtp_password.is_some() {
+            anyhow::bail!(
+                "--smtp-user (KNEAD_SMTP_USER) and --smtp-password (KNEAD_SMTP_PASSWORD) go \
+                 together: set both or neither"
+            );
+        }
+        let (tls, default_port) = match self.smtp_tls {
+            SmtpTlsMode::None => (SmtpTls::None, 25),
+            SmtpTlsMode::Starttls => (SmtpTls::StartTls, 587),
+            SmtpTlsMode::Tls => (SmtpTls::Tls, 465),
+        };
+        Ok(Some(SmtpConfig {
+            host,
+            port: self.smtp_port.unwrap_or(default_port),
+            tls,
+            user: self.smtp_user.clone(),
+            password: self.smtp_password.clone(),
+            from,
+        }))
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -254,6 +342,39 @@ mod tests {
         assert!(dry_run);
         assert_eq!(file, PathBuf::from("cal.ics"));
         assert_eq!(location, None);
+    }
+
+    #[test]
+    fn with_no_smtp_host_email_waits_in_the_outbox() {
+        let cli = parse(&["knead", "serve"]);
+
+        assert!(cli.settings.smtp.config().unwrap().is_none());
+    }
+
+    #[test]
+    fn smtp_settings_default_the_port_from_the_tls_mode() {
+        let cli = parse(&[
+            "knead",
+            "serve",
+            "--smtp-host",
+            "smtp.example",
+            "--smtp-tls",
+            "tls",
+            "--mail-from",
+            "desk@annex.example",
+        ]);
+
+        let config = cli.settings.smtp.config().unwrap().unwrap();
+        assert_eq!(config.port, 465);
+        assert_eq!(config.tls, SmtpTls::Tls);
+    }
+
+    #[test]
+    fn an_smtp_host_without_a_from_address_names_the_missing_setting() {
+        let cli = parse(&["knead", "serve", "--smtp-host", "smtp.example"]);
+
+        let error = cli.settings.smtp.config().unwrap_err().to_string();
+        assert!(error.contains("KNEAD_MAIL_FROM"), "{error}");
     }
 
     #[test]

@@ -80,6 +80,38 @@ pub async fn find_user_by_email(
     row.as_ref().map(user_from_row).transpose()
 }
 
+/// A user of this clinic by id.
+pub async fn find_user(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+    user: &UserId,
+) -> Result<Option<UserRecord>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id, clinic_id, email, name, role, password_hash, active FROM app_user \
+         WHERE clinic_id = $1 AND id = $2",
+    )
+    .bind(clinic.as_str())
+    .bind(user.as_str())
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+pub async fn set_password_hash(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+    user: &UserId,
+    hash: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE app_user SET password_hash = $3 WHERE clinic_id = $1 AND id = $2")
+        .bind(clinic.as_str())
+        .bind(user.as_str())
+        .bind(hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// The clinic's first active owner, who API tokens made from the command line belong to.
 pub async fn find_owner(
     conn: &mut Conn,
@@ -113,6 +145,9 @@ pub struct SessionRecord {
     pub role: Role,
     pub csrf_token: String,
     pub expires_at: i64,
+    /// The clinic requires two-factor sign-in and this person has not set it up yet: the
+    /// session reaches only the set-up page.
+    pub must_set_up_two_factor: bool,
 }
 
 pub async fn insert_session(
@@ -143,8 +178,12 @@ pub async fn find_session(
     now: i64,
 ) -> Result<Option<SessionRecord>, StoreError> {
     let row = sqlx::query(
-        "SELECT s.clinic_id, s.user_id, s.csrf_token, s.expires_at, u.name, u.role \
+        "SELECT s.clinic_id, s.user_id, s.csrf_token, s.expires_at, u.name, u.role, \
+         CASE WHEN p.require_two_factor = 1 AND t.confirmed_at IS NULL THEN 1 ELSE 0 END \
+         AS must_set_up \
          FROM staff_session s JOIN app_user u ON u.id = s.user_id AND u.clinic_id = s.clinic_id \
+         LEFT JOIN clinic_signin_policy p ON p.clinic_id = s.clinic_id \
+         LEFT JOIN user_totp t ON t.user_id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
     )
     .bind(token_hash)
@@ -159,6 +198,7 @@ pub async fn find_session(
         role: role(&row)?,
         csrf_token: text(&row, "csrf_token")?,
         expires_at: int(&row, "expires_at")?,
+        must_set_up_two_factor: int(&row, "must_set_up")? != 0,
     }))
 }
 
@@ -168,6 +208,29 @@ pub async fn delete_session(conn: &mut Conn, token_hash: &str) -> Result<(), Sto
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Ends every session of `user`; returns how many there were.
+pub async fn delete_user_sessions(conn: &mut Conn, user: &UserId) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM staff_session WHERE user_id = $1")
+        .bind(user.as_str())
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Ends every session of `user` but the one whose token hashes to `keep`.
+pub async fn delete_other_sessions(
+    conn: &mut Conn,
+    user: &UserId,
+    keep: &str,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM staff_session WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user.as_str())
+        .bind(keep)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 /// Removes sessions that expired before `now`; returns how many.

@@ -10,11 +10,13 @@ pub mod auth;
 pub mod clinics;
 mod error;
 pub mod imports;
+pub mod outbox;
 pub mod patients;
 mod rows;
 pub mod schedule;
 pub mod setup;
 pub mod staff;
+pub mod signin;
 
 pub use error::StoreError;
 

@@ -32,6 +32,8 @@ pub struct WebConfig {
     pub body_limit: usize,
     /// The address people open, used in links Knead prints.
     pub public_url: String,
+    /// Whether an SMTP server is set up; without one, the outbox page says email waits.
+    pub mail_configured: bool,
 }
 
 impl Default for WebConfig {
@@ -40,6 +42,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             body_limit: 64 * 1024,
             public_url: "http://127.0.0.1:8080".into(),
+            mail_configured: false,
         }
     }
 }

@@ -23,6 +23,7 @@ mod schedule;
 mod services;
 mod session;
 mod staff;
+mod signin;
 mod tokens;
 mod view;
 
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(assets::routes())
         .merge(session::routes())
+        .merge(signin::routes())
         .merge(home::routes())
         .merge(clinic::routes())
         .merge(locations::routes())

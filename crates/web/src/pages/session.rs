@@ -6,19 +6,20 @@
 
 use super::errors::{PageResult, wait_text};
 use super::form::{Form, Labels};
-use super::view::{clinic_name, render, see_other};
+use super::view::{PageQuery, clinic_name, render, see_other};
 use crate::AppState;
 use crate::auth::{ANON_CSRF_COOKIE, SESSION_COOKIE, Signed, client_ip, cookie_value, set_cookie};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 use knead_app::AppError;
 use knead_app::auth::{OwnerSignup, SignedIn};
+use knead_app::signin::SignInStep;
 use std::convert::Infallible;
 
 /// How long a signed-out form's CSRF cookie lives: a login page may stay open all day.
@@ -57,10 +58,12 @@ struct SetupPage {
 struct LoginPage {
     form: Form,
     csrf: String,
+    /// Said above the form after a password reset or an expired code step.
+    notice: Option<&'static str>,
 }
 
 /// The client's network address, for sign-in throttling.
-struct ClientIp(String);
+pub(super) struct ClientIp(pub String);
 
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = Infallible;
@@ -170,14 +173,23 @@ fn setup_page(
     with_anon_csrf(state, headers, &page.csrf, render(status, &page)?)
 }
 
-async fn login_form(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+async fn login_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> PageResult {
     if state.app.needs_first_setup().await? {
         return Ok(see_other("/setup"));
     }
     if current_session(&state, &headers).await?.is_some() {
         return Ok(see_other("/"));
     }
-    login_page(&state, &headers, Form::new(LOGIN_LABELS))
+    let notice = match q.saved() {
+        Some("password") => Some("Your password is changed. Sign in with it."),
+        Some("expired") => Some("That sign-in took too long. Sign in again."),
+        _ => None,
+    };
+    login_page_with(&state, &headers, Form::new(LOGIN_LABELS), notice)
 }
 
 async fn login(
@@ -197,10 +209,13 @@ async fn login(
     };
     let result = state
         .app
-        .sign_in_from(form.value("email"), form.value("password"), &client)
+        .begin_sign_in(form.value("email"), form.value("password"), &client)
         .await;
     match result {
-        Ok(signed_in) => Ok(signed_in_redirect(&state, &headers, &signed_in)),
+        Ok(SignInStep::Done(signed_in)) => Ok(signed_in_redirect(&state, &headers, &signed_in)),
+        Ok(SignInStep::CodeNeeded { token, expires_at }) => Ok(super::signin::code_needed(
+            &state, &headers, &token, expires_at,
+        )),
         Err(AppError::Unauthenticated) => {
             let form = form.with_notice(StatusCode::UNAUTHORIZED, "Email or password is incorrect");
             login_page(&state, &headers, form)
@@ -212,7 +227,12 @@ async fn login(
     }
 }
 
-fn throttled_login(state: &AppState, headers: &HeaderMap, form: Form, seconds: i64) -> PageResult {
+pub(super) fn throttled_login(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: Form,
+    seconds: i64,
+) -> PageResult {
     let notice = format!(
         "Too many failed sign-ins. For your clinic's safety, sign-in is paused: wait {} and \
          try again.",
@@ -227,10 +247,19 @@ fn throttled_login(state: &AppState, headers: &HeaderMap, form: Form, seconds: i
 }
 
 fn login_page(state: &AppState, headers: &HeaderMap, form: Form) -> PageResult {
+    login_page_with(state, headers, form, None)
+}
+
+fn login_page_with(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: Form,
+    notice: Option<&'static str>,
+) -> PageResult {
     let form = form.without("password");
     let csrf = anon_csrf(headers);
     let status = form.status();
-    let page = LoginPage { form, csrf };
+    let page = LoginPage { form, csrf, notice };
     with_anon_csrf(state, headers, &page.csrf, render(status, &page)?)
 }
 
@@ -245,7 +274,11 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> PageResult
 }
 
 /// Sets the session cookie for a new sign-in and goes home.
-fn signed_in_redirect(state: &AppState, headers: &HeaderMap, signed_in: &SignedIn) -> Response {
+pub(super) fn signed_in_redirect(
+    state: &AppState,
+    headers: &HeaderMap,
+    signed_in: &SignedIn,
+) -> Response {
     let lifetime = signed_in.expires_at - state.app.clock().epoch();
     let session = set_cookie(
         state,
@@ -262,13 +295,13 @@ fn signed_in_redirect(state: &AppState, headers: &HeaderMap, signed_in: &SignedI
 }
 
 /// The signed-out form's CSRF token: the browser's cookie when it has a sound one.
-fn anon_csrf(headers: &HeaderMap) -> String {
+pub(super) fn anon_csrf(headers: &HeaderMap) -> String {
     cookie_value(headers, ANON_CSRF_COOKIE)
         .filter(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()))
         .unwrap_or_else(knead_app::fresh_secret)
 }
 
-fn with_anon_csrf(
+pub(super) fn with_anon_csrf(
     state: &AppState,
     headers: &HeaderMap,
     token: &str,

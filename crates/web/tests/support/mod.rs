@@ -5,3 +5,4 @@ pub mod api;
 pub mod browser;
 pub mod pages;
 pub mod setup;
+pub mod smtp;
