@@ -7,6 +7,7 @@ pub mod appointment;
 pub mod booking;
 pub mod fields;
 pub mod ids;
+pub mod intake;
 pub mod money;
 pub mod patient_record;
 pub mod role;
