@@ -105,7 +105,7 @@ fn changed_fields(before: &PatientFields, after: &PatientFields) -> Vec<&'static
 }
 
 impl App {
-    fn today(&self) -> jiff::civil::Date {
+    pub(crate) fn today(&self) -> jiff::civil::Date {
         // Birth dates only need the day; the clinic's own zone would move this by hours at most.
         self.clock
             .now()
