@@ -13,10 +13,10 @@ use knead_domain::ids::{ClinicId, PatientId};
 use knead_domain::intake::{self, FormInput};
 use knead_domain::patient_record::{FamilyLinkInput, GuardianInput, InsuranceInput, is_minor};
 use knead_domain::setup::Patient;
-use knead_store::patient_record::intake::{FormRecord, IntakeRecord, NewIntake};
-use knead_store::patient_record::{
-    self as store, FamilyLinkRecord, GuardianRecord, InsuranceRecord,
-};
+use knead_store::patient_record as store;
+use knead_store::patient_record::intake::NewIntake;
+pub use knead_store::patient_record::intake::{FormRecord, IntakeRecord};
+pub use knead_store::patient_record::{FamilyLinkRecord, GuardianRecord, InsuranceRecord};
 use knead_store::{Conn, StoreError, patients};
 use serde_json::json;
 use std::collections::BTreeMap;
