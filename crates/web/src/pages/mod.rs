@@ -10,8 +10,10 @@ mod clinic;
 mod errors;
 mod form;
 mod home;
+mod intake;
 mod locations;
 mod options;
+mod patient_record;
 mod patient_tabs;
 mod patients;
 mod practitioners;
@@ -41,6 +43,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(practitioners::routes())
         .merge(services::routes())
         .merge(patients::routes())
+        .merge(intake::routes())
+        .merge(patient_record::routes())
         .merge(schedule::routes())
         .merge(tokens::routes())
         .fallback(errors::not_found)

@@ -4,6 +4,7 @@
 use super::clinic::{ADDRESS_LABELS, with_address};
 use super::errors::PageResult;
 use super::form::{Form, Labels};
+use super::patient_record::{RecordView, record_view};
 use super::patient_tabs::{PatientTab, PatientTabLink, patient_tabs};
 use super::view::{Chrome, PageQuery, Section, action, chrome, heading, render, see_other};
 use crate::AppState;
@@ -82,6 +83,10 @@ struct PatientPage {
     id: Option<String>,
     saved: Option<&'static str>,
     tabs: Vec<PatientTabLink>,
+    /// Health flags, for staff who may read them.
+    flags: Vec<String>,
+    /// Guardians, family links and insurance of a saved patient.
+    record: Option<RecordView>,
 }
 
 impl PatientPage {
@@ -181,6 +186,10 @@ async fn patient_page(
     saved: Option<&'static str>,
 ) -> PageResult {
     let chrome = chrome(state, signed, Section::Patients).await?;
+    let (flags, record) = match id {
+        Some(id) => record_view(state, &signed.staff, id).await?,
+        None => (Vec::new(), None),
+    };
     let id = id.map(|id| id.to_string());
     let tabs = match &id {
         Some(id) => patient_tabs(&signed.staff, id, PatientTab::Details),
@@ -194,6 +203,8 @@ async fn patient_page(
             id,
             saved,
             tabs,
+            flags,
+            record,
         },
     )
 }
