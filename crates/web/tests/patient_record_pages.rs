@@ -43,7 +43,11 @@ async fn bad_demographics_are_named_beside_the_field(db: TestDb) {
         "Error: Preferred phone has no work number"
     );
     assert!(message_beside(&reply.body, "field-family_doctor_fax").contains("'fax me'"));
-    assert!(reply.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+    assert!(
+        reply
+            .body
+            .contains("&#60;script&#62;alert(1)&#60;/script&#62;")
+    );
     assert!(!reply.body.contains("<script>alert(1)"));
     assert!(
         !text_of(&list.body).contains("Noor"),
@@ -147,7 +151,44 @@ async fn another_clinics_patient_is_not_found(db: TestDb) {
     assert!(kept.insurance.is_empty());
 }
 
+async fn editing_a_form_on_the_setup_page_makes_a_new_version(db: TestDb) {
+    let (_, mut browser) = signed_in_owner(&db).await;
+    let list = browser.get("/settings/intake-forms").await;
+    let marker = "href=\"/settings/intake-forms/";
+    let start = list.body.find(marker).unwrap() + marker.len();
+    let form_id = list.body[start..].split('"').next().unwrap().to_owned();
+    let path = format!("/settings/intake-forms/{form_id}");
+    browser.get(&path).await;
+
+    let bad = [
+        ("name", "Health history"),
+        ("rows", "1"),
+        ("questions[0].label", "Pressure"),
+        ("questions[0].kind", "choice"),
+        ("questions[0].choices", "Light"),
+    ];
+    let refused = browser.post(&path, &bad).await;
+    let good = [
+        ("name", "Short history"),
+        ("rows", "2"),
+        ("questions[0].label", "Any allergies?"),
+        ("questions[0].kind", "short_text"),
+        ("questions[0].flag_when", "answered"),
+        ("questions[0].flag_label", "Allergy"),
+        ("questions[1].label", ""),
+    ];
+    let saved = browser.post(&path, &good).await;
+    let page = browser.get(&path).await;
+
+    assert!(list.body.contains("version 1, 13 questions"));
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(message_beside(&refused.body, "field-questions[0].choices").contains("two choices"));
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert!(text_of(&page.body).contains("Short history version 2"));
+}
+
 on_both_backends!(
+    editing_a_form_on_the_setup_page_makes_a_new_version,
     bad_demographics_are_named_beside_the_field,
     insurance_plans_are_added_moved_and_removed_on_the_page,
     a_refused_intake_keeps_the_answers_typed,

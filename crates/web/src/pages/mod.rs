@@ -11,6 +11,7 @@ mod errors;
 mod form;
 mod home;
 mod intake;
+mod intake_forms;
 mod locations;
 mod options;
 mod patient_record;
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(services::routes())
         .merge(patients::routes())
         .merge(intake::routes())
+        .merge(intake_forms::routes())
         .merge(patient_record::routes())
         .merge(schedule::routes())
         .merge(tokens::routes())

@@ -1,6 +1,11 @@
 //! The parts of a patient's details page around the demographics: health flags at the top,
 //! guardians, family links and insurance plans, with the insurance plans' add, reorder and
 //! remove forms.
+//!
+//! Known shortcoming: guardians and family links are added and removed through the API only
+//! (`/api/v1/patients/{id}/guardians`, `/api/v1/family-links`); the page shows them but has no
+//! forms for them yet. Adding those forms (a patient picker and the authority select) would
+//! remove this mark.
 
 use super::errors::PageResult;
 use super::view::see_other;
