@@ -255,7 +255,8 @@ fn patient_input(form: &Form) -> PatientInput {
         pronouns: form.text("pronouns"),
         date_of_birth: form.text("date_of_birth"),
         email: form.text("email"),
-        phone: None,
+        // The page shows the three numbers; a post with the older single field still works.
+        phone: form.text("phone"),
         mobile_phone: form.text("mobile_phone"),
         home_phone: form.text("home_phone"),
         work_phone: form.text("work_phone"),
