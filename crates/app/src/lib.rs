@@ -9,6 +9,7 @@ pub mod demo;
 mod error;
 pub mod import;
 pub mod outbox;
+pub mod patient_record;
 pub mod patients;
 pub mod scheduling;
 mod secrets;

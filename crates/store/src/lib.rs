@@ -11,6 +11,7 @@ pub mod clinics;
 mod error;
 pub mod imports;
 pub mod outbox;
+pub mod patient_record;
 pub mod patients;
 mod rows;
 pub mod schedule;

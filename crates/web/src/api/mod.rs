@@ -4,6 +4,7 @@
 //! and reports errors as `{"error": {"code", "message", "fields"}}`.
 
 mod audit;
+mod patient_record;
 mod patients;
 mod schedule;
 mod setup;
@@ -69,6 +70,24 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(patients::get_patient, patients::put_patient))
         .routes(routes!(audit::patient_access))
         .routes(routes!(audit::search_audit))
+        .routes(routes!(patient_record::get_record))
+        .routes(routes!(patient_record::add_guardian))
+        .routes(routes!(patient_record::remove_guardian))
+        .routes(routes!(patient_record::add_family_link))
+        .routes(routes!(patient_record::remove_family_link))
+        .routes(routes!(patient_record::add_insurance))
+        .routes(routes!(patient_record::order_insurance))
+        .routes(routes!(patient_record::remove_insurance))
+        .routes(routes!(
+            patient_record::list_forms,
+            patient_record::create_form
+        ))
+        .routes(routes!(patient_record::get_form, patient_record::put_form))
+        .routes(routes!(
+            patient_record::list_intakes,
+            patient_record::record_intake
+        ))
+        .routes(routes!(patient_record::get_flags))
         .routes(routes!(tokens::list_tokens, tokens::create_token))
         .routes(routes!(tokens::revoke_token))
         .routes(routes!(schedule::availability))

@@ -11,10 +11,13 @@ mod clinic;
 mod errors;
 mod form;
 mod home;
+mod intake;
+mod intake_forms;
 mod locations;
 mod my_sessions;
 mod options;
 mod patient_export;
+mod patient_record;
 mod patient_tabs;
 mod patients;
 mod permissions;
@@ -49,6 +52,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(services::routes())
         .merge(patients::routes())
         .merge(audit::routes())
+        .merge(intake::routes())
+        .merge(intake_forms::routes())
+        .merge(patient_record::routes())
         .merge(schedule::routes())
         .merge(tokens::routes())
         .merge(staff::routes())
