@@ -5,6 +5,8 @@
 
 pub mod appointment;
 pub mod booking;
+pub mod casl;
+pub mod consent;
 pub mod fields;
 pub mod ids;
 pub mod money;
