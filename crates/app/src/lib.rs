@@ -4,6 +4,7 @@
 //! transaction together with its audit event, and returns domain records or an [`AppError`].
 
 pub mod auth;
+pub mod consents;
 pub mod demo;
 mod error;
 pub mod import;

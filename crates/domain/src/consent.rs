@@ -16,6 +16,11 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+/// A new, time-ordered id (UUIDv7 text) for a consent, a wording version or a lockbox block.
+pub fn new_record_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
 /// Longest consent wording the clinic may write.
 pub const MAX_WORDING: usize = 20_000;
 

@@ -8,6 +8,7 @@ pub mod appointments;
 pub mod audit;
 pub mod auth;
 pub mod clinics;
+pub mod consents;
 mod error;
 pub mod imports;
 pub mod patients;
