@@ -54,7 +54,10 @@ async fn colleague(db: &TestDb, owner: &Staff, name: &str, role: Role) -> Staff 
     let user = UserRecord {
         id: UserId::generate(),
         clinic_id: owner.clinic_id.clone(),
-        email: format!("{}@birchwood.example", name.to_lowercase().replace(' ', ".")),
+        email: format!(
+            "{}@birchwood.example",
+            name.to_lowercase().replace(' ', ".")
+        ),
         name: name.into(),
         role,
         password_hash: "not a real hash".into(),
@@ -208,9 +211,21 @@ async fn a_withdrawal_before_the_consent_was_given_is_refused(db: TestDb) {
     let Err(AppError::Invalid(errors)) = refused else {
         panic!("expected a refusal, got {refused:?}");
     };
-    assert!(errors.get("on").unwrap().contains("before the day it was given"));
-    assert_eq!(errors.get("witness"), Some("is required for verbal consent"));
-    let still = c.app.consent(&c.owner, &c.patient, &given.id).await.unwrap();
+    assert!(
+        errors
+            .get("on")
+            .unwrap()
+            .contains("before the day it was given")
+    );
+    assert_eq!(
+        errors.get("witness"),
+        Some("is required for verbal consent")
+    );
+    let still = c
+        .app
+        .consent(&c.owner, &c.patient, &given.id)
+        .await
+        .unwrap();
     assert!(still.withdrawal.is_none());
 }
 
@@ -235,8 +250,18 @@ async fn a_lockbox_block_keeps_out_the_named_person_and_no_one_else(db: TestDb) 
         .unwrap();
 
     let history = RecordPart::HealthHistory;
-    assert!(c.app.is_blocked_for(&ana, &c.patient, &history).await.unwrap());
-    assert!(!c.app.is_blocked_for(&ben, &c.patient, &history).await.unwrap());
+    assert!(
+        c.app
+            .is_blocked_for(&ana, &c.patient, &history)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !c.app
+            .is_blocked_for(&ben, &c.patient, &history)
+            .await
+            .unwrap()
+    );
     assert!(
         !c.app
             .is_blocked_for(&ana, &c.patient, &RecordPart::Note("n1"))
@@ -253,7 +278,12 @@ async fn a_lockbox_block_keeps_out_the_named_person_and_no_one_else(db: TestDb) 
         .lift_lockbox_block(&c.owner, &c.patient, &block.id, &lift)
         .await
         .unwrap();
-    assert!(!c.app.is_blocked_for(&ana, &c.patient, &history).await.unwrap());
+    assert!(
+        !c.app
+            .is_blocked_for(&ana, &c.patient, &history)
+            .await
+            .unwrap()
+    );
     let view = c.app.patient_consents(&c.owner, &c.patient).await.unwrap();
     assert_eq!(view.lockbox.len(), 1, "the lifted block stays on record");
     let log = actions(&c.app, &c.owner).await;
@@ -327,7 +357,12 @@ async fn commercial_email_follows_the_stored_history_and_clinic_periods(db: Test
     );
     let sms = c
         .app
-        .may_send_commercial(&c.owner.clinic_id, &c.patient, Channel::Sms, date(2026, 6, 1))
+        .may_send_commercial(
+            &c.owner.clinic_id,
+            &c.patient,
+            Channel::Sms,
+            date(2026, 6, 1),
+        )
         .await
         .unwrap();
     assert_eq!(sms, Decision::NeverGiven);

@@ -7,6 +7,7 @@
 
 mod assets;
 mod clinic;
+mod consents;
 mod errors;
 mod form;
 mod home;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(practitioners::routes())
         .merge(services::routes())
         .merge(patients::routes())
+        .merge(consents::routes())
         .merge(schedule::routes())
         .merge(tokens::routes())
         .fallback(errors::not_found)

@@ -57,6 +57,8 @@ struct PatientPage {
     id: Option<String>,
     saved: Option<&'static str>,
     tabs: Vec<PatientTabLink>,
+    /// Whether the patient's lockbox restricts anything (the banner shows).
+    lockbox: bool,
 }
 
 impl PatientPage {
@@ -161,6 +163,13 @@ async fn patient_page(
         Some(id) => patient_tabs(&signed.staff, id, PatientTab::Details),
         None => Vec::new(),
     };
+    let lockbox = match &id {
+        Some(id) => {
+            let id = PatientId::from_string(id.as_str());
+            !state.app.lockbox(&signed.staff, &id).await?.is_empty()
+        }
+        None => false,
+    };
     render(
         form.status(),
         &PatientPage {
@@ -169,6 +178,7 @@ async fn patient_page(
             id,
             saved,
             tabs,
+            lockbox,
         },
     )
 }
