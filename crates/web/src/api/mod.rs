@@ -3,6 +3,7 @@
 //! Every route takes a bearer token (`knead token create`), answers JSON in `snake_case`,
 //! and reports errors as `{"error": {"code", "message", "fields"}}`.
 
+mod consents;
 mod patients;
 mod schedule;
 mod setup;
@@ -66,6 +67,12 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(setup::get_service, setup::put_service))
         .routes(routes!(patients::list_patients, patients::create_patient))
         .routes(routes!(patients::get_patient, patients::put_patient))
+        .routes(routes!(consents::list_consents, consents::record_consent))
+        .routes(routes!(consents::withdraw_consent))
+        .routes(routes!(consents::messaging_consent))
+        .routes(routes!(consents::add_lockbox_block))
+        .routes(routes!(consents::lift_lockbox_block))
+        .routes(routes!(consents::list_wordings, consents::revise_wording))
         .routes(routes!(tokens::list_tokens, tokens::create_token))
         .routes(routes!(tokens::revoke_token))
         .routes(routes!(schedule::availability))
