@@ -12,6 +12,10 @@
 //! confirmations and receipts are not commercial messages and do not ask it.
 //!
 //! Everything here is pure: the date to judge is passed in, so tests pin it.
+//!
+//! Not yet built: flagging implied consents that are about to run out (DOMAIN.md 1.8), and
+//! new implied consent recorded automatically when a visit is paid for; staff record each
+//! purchase or inquiry basis by hand on the Consents tab for now.
 
 use jiff::civil::Date;
 use jiff::{Span, ToSpan};

@@ -126,6 +126,8 @@ impl Kind {
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// The patient signed on the clinic's screen or tablet.
+    // Knead captures no signature image yet: this records that the patient signed on the
+    // screen, not the signature itself.
     SignedOnScreen,
     /// The patient signed on paper, which was scanned.
     PaperScanned,
@@ -315,6 +317,8 @@ pub struct Scope {
 }
 
 /// A consent to record, as forms and the API send it.
+// Missing: who gave it when it was not the patient (a substitute decision-maker or a
+// guardian for a minor); today every consent reads as given by the patient.
 #[derive(Clone, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ConsentInput {

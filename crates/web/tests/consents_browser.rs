@@ -84,6 +84,34 @@ async fn a_verbal_consent_with_a_witness_is_recorded_then_withdrawn(db: TestDb) 
         .screenshot_at(&shot("withdrawn-phone"), 360, 2600)
         .await;
 
+    browser.client.set_window_size(1280, 1000).await.unwrap();
+    browser.follow("a[href$=\"/lockbox\"]").await;
+    browser.fill("item", "health_history").await;
+    browser.fill("target", "outside").await;
+    browser
+        .fill("target_name", "Lakeside Family Practice")
+        .await;
+    browser.fill("method", "verbal").await;
+    browser.fill("witness", "Ida Lindgren").await;
+    browser
+        .screenshot_at(&shot("lockbox-phone"), 360, 2400)
+        .await;
+    browser.client.set_window_size(1280, 1000).await.unwrap();
+    browser.submit_form_of("target_name").await;
+    let details = tab.trim_end_matches("/consents").to_owned();
+    browser.goto(&server.url(&details)).await;
+    let text = browser.text().await;
+    assert!(
+        text.contains("Lockbox: some information is restricted"),
+        "{text}"
+    );
+    browser
+        .screenshot_at(&shot("details-banner"), 1280, 1000)
+        .await;
+    browser
+        .screenshot_at(&shot("details-banner-phone"), 360, 1200)
+        .await;
+
     browser.goto(&server.url("/settings/consents")).await;
     browser.screenshot_at(&shot("settings"), 1280, 3000).await;
     browser
