@@ -229,18 +229,7 @@ impl App {
             lockbox: store::blocks_of(&mut tx, clinic, patient, true).await?,
             today: self.consent_today(),
         };
-        let now = self.clock.epoch();
-        let entity = ("patient", patient.as_str());
-        record(
-            &mut tx,
-            clinic,
-            &staff.actor(),
-            "consents.viewed",
-            entity,
-            json!({}),
-            now,
-        )
-        .await?;
+        self.record_read(&mut tx, staff, patient, json!({})).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(view)
     }
@@ -300,7 +289,7 @@ impl App {
         Ok(consent)
     }
 
-    /// One consent of a patient.
+    /// One consent of a patient; audited as a read of the patient's consents.
     pub async fn consent(
         &self,
         staff: &Staff,
@@ -308,10 +297,37 @@ impl App {
         id: &str,
     ) -> Result<Consent, AppError> {
         staff.require(Permission::ManageConsents)?;
-        let mut conn = self.store.read().await?;
-        store::consent(&mut conn, &staff.clinic_id, patient, id)
+        let mut tx = self.store.write().await?;
+        let consent = store::consent(&mut tx, &staff.clinic_id, patient, id)
             .await?
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::NotFound)?;
+        self.record_read(&mut tx, staff, patient, json!({ "consent_id": id }))
+            .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(consent)
+    }
+
+    /// Audits a read of a patient's consents or lockbox (`consents.viewed`).
+    async fn record_read(
+        &self,
+        conn: &mut Conn,
+        staff: &Staff,
+        patient: &PatientId,
+        detail: serde_json::Value,
+    ) -> Result<(), AppError> {
+        let now = self.clock.epoch();
+        let entity = ("patient", patient.as_str());
+        record(
+            conn,
+            &staff.clinic_id,
+            &staff.actor(),
+            "consents.viewed",
+            entity,
+            detail,
+            now,
+        )
+        .await?;
+        Ok(())
     }
 
     /// Withdraws a consent: it ends on the day given, and the record and its evidence stay.
@@ -491,7 +507,7 @@ impl App {
         Ok(block)
     }
 
-    /// One lockbox block of a patient, lifted or not.
+    /// One lockbox block of a patient, lifted or not; audited as a read.
     pub async fn lockbox_block(
         &self,
         staff: &Staff,
@@ -499,10 +515,14 @@ impl App {
         id: &str,
     ) -> Result<LockboxBlock, AppError> {
         staff.require(Permission::ManageConsents)?;
-        let mut conn = self.store.read().await?;
-        store::block(&mut conn, &staff.clinic_id, patient, id)
+        let mut tx = self.store.write().await?;
+        let block = store::block(&mut tx, &staff.clinic_id, patient, id)
             .await?
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::NotFound)?;
+        self.record_read(&mut tx, staff, patient, json!({ "lockbox_block_id": id }))
+            .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(block)
     }
 
     /// Lifts a block on the patient's instruction; the block and its evidence stay.

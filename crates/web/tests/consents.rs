@@ -96,6 +96,10 @@ async fn a_consent_is_given_withdrawn_and_kept_through_the_api(db: TestDb) {
     assert_eq!(ended["withdrawal"]["on"], "2026-12-02");
     assert_eq!(again, StatusCode::CONFLICT);
     assert_eq!(after, json!({"decision": "withdrawn", "on": "2026-12-02"}));
+    let unnamed = format!("/api/v1/patients/{patient}/messaging-consent");
+    let (status, error) = call(&clinic, Method::GET, &unnamed, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error["error"]["fields"]["channel"], "is required");
     let stored = consents_of(&clinic, &patient).await;
     let kept = &stored["consents"][0];
     assert_eq!(kept["evidence"]["witness"], "Ruth Amsel");

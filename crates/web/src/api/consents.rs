@@ -79,8 +79,8 @@ pub(crate) async fn withdraw_consent(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct MessagingQuery {
-    /// `email` or `sms`.
-    pub channel: String,
+    /// `email` or `sms` (required).
+    pub channel: Option<String>,
     /// `YYYY-MM-DD`; today when left out.
     pub on: Option<String>,
 }
@@ -95,13 +95,13 @@ pub(crate) async fn messaging_consent(
     Path(id): Path<String>,
     Query(q): Query<MessagingQuery>,
 ) -> Result<Json<Decision>, ApiError> {
-    let channel = Channel::parse(&q.channel).ok_or_else(|| {
-        ApiError::field(
-            "invalid",
-            "channel",
-            format!("'{}' is not email or sms", q.channel),
-        )
-    })?;
+    let raw = q.channel.as_deref().unwrap_or("").trim();
+    let channel = match raw {
+        "" => Err(ApiError::field("invalid", "channel", "is required")),
+        raw => Channel::parse(raw).ok_or_else(|| {
+            ApiError::field("invalid", "channel", format!("'{raw}' is not email or sms"))
+        }),
+    }?;
     let on = match q.on.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         Some(raw) => raw.parse().map_err(|_| {
             ApiError::field(
