@@ -412,7 +412,8 @@ mod tests {
 
             let decision = may_send(&records, Channel::Email, last, &periods);
 
-            prop_assert_eq!(decision, Decision::Allowed { basis: Basis::Purchase, until: Some(last) });
+            let expected = Decision::Allowed { basis: Basis::Purchase, until: Some(last) };
+            prop_assert_eq!(decision, expected);
         }
 
         #[test]

@@ -1,4 +1,7 @@
 //! Consents, the lockbox, commercial-message consent and consent wordings over the API.
+//!
+//! Missing here: the clinic's consent rules (implied-consent periods, sensitive areas) are
+//! read and saved only on the settings page, and no route lists a wording's older versions.
 
 use super::ApiJson;
 use crate::auth::ApiStaff;
