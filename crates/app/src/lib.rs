@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod consents;
 pub mod demo;
 mod error;
 pub mod import;
@@ -14,8 +15,8 @@ pub mod patients;
 pub mod scheduling;
 mod secrets;
 pub mod setup;
-pub mod staff;
 pub mod signin;
+pub mod staff;
 
 pub use secrets::same_secret;
 

@@ -5,12 +5,14 @@
 
 pub mod appointment;
 pub mod booking;
+pub mod casl;
+pub mod consent;
 pub mod fields;
 pub mod ids;
 pub mod intake;
 pub mod money;
-pub mod permissions;
 pub mod patient_record;
+pub mod permissions;
 pub mod role;
 pub mod schedule;
 pub mod setup;

@@ -8,6 +8,7 @@ pub mod appointments;
 pub mod audit;
 pub mod auth;
 pub mod clinics;
+pub mod consents;
 mod error;
 pub mod imports;
 pub mod outbox;
@@ -16,8 +17,8 @@ pub mod patients;
 mod rows;
 pub mod schedule;
 pub mod setup;
-pub mod staff;
 pub mod signin;
+pub mod staff;
 
 pub use error::StoreError;
 

@@ -4,6 +4,7 @@
 //! and reports errors as `{"error": {"code", "message", "fields"}}`.
 
 mod audit;
+mod consents;
 mod patient_record;
 mod patients;
 mod schedule;
@@ -88,6 +89,12 @@ pub fn router() -> Router<AppState> {
             patient_record::record_intake
         ))
         .routes(routes!(patient_record::get_flags))
+        .routes(routes!(consents::list_consents, consents::record_consent))
+        .routes(routes!(consents::withdraw_consent))
+        .routes(routes!(consents::messaging_consent))
+        .routes(routes!(consents::add_lockbox_block))
+        .routes(routes!(consents::lift_lockbox_block))
+        .routes(routes!(consents::list_wordings, consents::revise_wording))
         .routes(routes!(tokens::list_tokens, tokens::create_token))
         .routes(routes!(tokens::revoke_token))
         .routes(routes!(schedule::availability))

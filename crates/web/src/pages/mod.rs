@@ -8,6 +8,7 @@
 mod assets;
 mod audit;
 mod clinic;
+mod consents;
 mod errors;
 mod form;
 mod home;
@@ -25,8 +26,8 @@ mod practitioners;
 mod schedule;
 mod services;
 mod session;
-mod staff;
 mod signin;
+mod staff;
 mod tokens;
 mod view;
 
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(intake::routes())
         .merge(intake_forms::routes())
         .merge(patient_record::routes())
+        .merge(consents::routes())
         .merge(schedule::routes())
         .merge(tokens::routes())
         .merge(staff::routes())

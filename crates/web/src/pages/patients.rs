@@ -89,6 +89,8 @@ struct PatientPage {
     flags: Vec<String>,
     /// Guardians, family links and insurance of a saved patient.
     record: Option<RecordView>,
+    /// Whether the patient's lockbox restricts anything (the banner shows).
+    lockbox: bool,
 }
 
 impl PatientPage {
@@ -198,6 +200,13 @@ async fn patient_page(
         Some(id) => patient_tabs(&signed.staff, id, PatientTab::Details),
         None => Vec::new(),
     };
+    let lockbox = match &id {
+        Some(id) => {
+            let id = PatientId::from_string(id.as_str());
+            !state.app.lockbox(&signed.staff, &id).await?.is_empty()
+        }
+        None => false,
+    };
     render(
         form.status(),
         &PatientPage {
@@ -208,6 +217,7 @@ async fn patient_page(
             tabs,
             flags,
             record,
+            lockbox,
         },
     )
 }
