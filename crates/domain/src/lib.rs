@@ -8,6 +8,7 @@ pub mod booking;
 pub mod fields;
 pub mod ids;
 pub mod money;
+pub mod notes;
 pub mod role;
 pub mod schedule;
 pub mod setup;
