@@ -662,3 +662,19 @@ pub async fn chart_settings_or_default(
 ) -> Result<ChartSettings, StoreError> {
     Ok(chart_settings(conn, clinic).await?.unwrap_or_default())
 }
+
+/// The clinic's active staff, by name: those a chart can be shared with.
+pub async fn chart_staff(
+    conn: &mut Conn,
+    clinic: &ClinicId,
+) -> Result<Vec<(UserId, String)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, name FROM app_user WHERE clinic_id = $1 AND active = 1 ORDER BY name, id",
+    )
+    .bind(clinic.as_str())
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| Ok((UserId::from_string(text(row, "id")?), text(row, "name")?)))
+        .collect()
+}
