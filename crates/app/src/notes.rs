@@ -10,15 +10,15 @@ use knead_domain::Permission;
 use knead_domain::Role;
 use knead_domain::ids::{PatientId, UserId};
 use knead_domain::notes::{
-    self as rules, AmendmentId, ChartSettings, ChartSettingsInput, NoteContent, NoteContentInput,
-    NoteId, NoteStatus, SharingPolicy, TemplateId, TemplateInput,
+    self as rules, AmendmentId, BodyMarkInput, ChartSettings, ChartSettingsInput, NoteContent,
+    NoteContentInput, NoteId, NoteStatus, SharingPolicy, TemplateId, TemplateInput,
 };
 use knead_domain::setup::Patient;
 use knead_store::notes::{self as store, AmendmentRow, NewNote, NoteRow, TemplateVersion};
 use knead_store::{Conn, StoreError, appointments, patients};
 use serde_json::json;
 
-pub use knead_store::notes::{TemplateRow, TemplateVersion as NoteTemplate};
+pub use knead_store::notes::{AmendmentRow as Amendment, NoteRow as Note, TemplateRow};
 
 /// A patient's chart: the patient and their notes, newest visit first.
 #[derive(Clone, Debug)]
@@ -335,12 +335,14 @@ impl App {
         Ok(version.template_id)
     }
 
-    /// Replaces a draft's content. A signed note is refused with `note_signed`.
+    /// Changes a draft: the sections and marks given replace the note's, those left `None`
+    /// stay as they are. A signed note is refused with `note_signed`.
     pub async fn update_note(
         &self,
         staff: &Staff,
         id: &NoteId,
-        content: &NoteContentInput,
+        sections: Option<Vec<String>>,
+        marks: Option<Vec<BodyMarkInput>>,
     ) -> Result<NoteRow, AppError> {
         staff.require(Permission::WriteCharts)?;
         let clinic = &staff.clinic_id;
@@ -351,6 +353,10 @@ impl App {
             return Err(already_signed());
         }
         require_author(staff, &note)?;
+        let content = NoteContentInput {
+            sections: sections.unwrap_or_else(|| texts(&note.content)),
+            marks: marks.unwrap_or_else(|| mark_inputs(&note.content)),
+        };
         let version = self.note_view(&mut tx, staff, note).await?.template;
         let content = content.parse(&headings(&version))?;
         if !store::update_draft(&mut tx, clinic, id, &content, now).await? {
@@ -693,6 +699,19 @@ fn require_author(staff: &Staff, note: &NoteRow) -> Result<(), AppError> {
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+fn texts(content: &NoteContent) -> Vec<String> {
+    content.sections.iter().map(|s| s.text.clone()).collect()
+}
+
+fn mark_inputs(content: &NoteContent) -> Vec<BodyMarkInput> {
+    let input = |m: &knead_domain::notes::BodyMark| BodyMarkInput {
+        region: Some(m.region.clone()),
+        kind: Some(m.kind.as_str().to_owned()),
+        label: m.label.clone(),
+    };
+    content.marks.iter().map(input).collect()
 }
 
 fn headings(version: &TemplateVersion) -> Vec<String> {

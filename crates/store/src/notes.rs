@@ -40,6 +40,8 @@ pub struct NoteRow {
     pub template_id: TemplateId,
     pub template_version: i64,
     pub visit_at: i64,
+    /// The zone of the visit's location, for showing times on its clock.
+    pub time_zone: String,
     pub content: NoteContent,
     pub status: NoteStatus,
     pub author_id: UserId,
@@ -347,12 +349,13 @@ pub async fn sign(
 }
 
 const NOTE_SELECT: &str = "SELECT n.id, n.appointment_id, n.patient_id, n.practitioner_id, \
-     n.template_id, n.template_version, n.visit_at, n.sections, n.body_marks, n.status, \
+     n.template_id, n.template_version, n.visit_at, ap.time_zone, n.sections, n.body_marks, n.status, \
      n.author_id, a.name AS author_name, n.created_at, n.updated_at, n.signed_at, n.signed_by, \
      s.name AS signer_name, n.late_entry, n.late_threshold_hours, \
      (SELECT COUNT(*) FROM note_amendment m WHERE m.clinic_id = n.clinic_id \
       AND m.note_id = n.id) AS amendment_count \
      FROM treatment_note n \
+     JOIN appointment ap ON ap.clinic_id = n.clinic_id AND ap.id = n.appointment_id \
      JOIN app_user a ON a.clinic_id = n.clinic_id AND a.id = n.author_id \
      LEFT JOIN app_user s ON s.clinic_id = n.clinic_id AND s.id = n.signed_by";
 
@@ -365,6 +368,7 @@ fn note_from(row: &AnyRow) -> Result<NoteRow, StoreError> {
         template_id: TemplateId::from_string(text(row, "template_id")?),
         template_version: int(row, "template_version")?,
         visit_at: int(row, "visit_at")?,
+        time_zone: text(row, "time_zone")?,
         content: content_from(row)?,
         status: parsed("status", &text(row, "status")?, NoteStatus::parse)?,
         author_id: UserId::from_string(text(row, "author_id")?),

@@ -3,6 +3,7 @@
 //! Every route takes a bearer token (`knead token create`), answers JSON in `snake_case`,
 //! and reports errors as `{"error": {"code", "message", "fields"}}`.
 
+mod notes;
 mod patients;
 mod schedule;
 mod setup;
@@ -84,6 +85,17 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(schedule::remove_closure))
         .routes(routes!(schedule::list_holidays))
         .routes(routes!(schedule::put_holiday))
+        .routes(routes!(notes::list_notes))
+        .routes(routes!(notes::create_note))
+        .routes(routes!(notes::get_note, notes::put_note, notes::patch_note))
+        .routes(routes!(notes::sign_note))
+        .routes(routes!(notes::amend_note))
+        .routes(routes!(notes::list_templates, notes::create_template))
+        .routes(routes!(notes::put_template))
+        .routes(routes!(
+            notes::get_chart_settings,
+            notes::put_chart_settings
+        ))
         .split_for_parts();
     let document = Arc::new(document);
     router.route(
