@@ -11,6 +11,7 @@ mod errors;
 mod form;
 mod home;
 mod locations;
+mod notes;
 mod options;
 mod patient_tabs;
 mod patients;
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(patients::routes())
         .merge(schedule::routes())
         .merge(tokens::routes())
+        .merge(notes::routes())
         .fallback(errors::not_found)
         .layer(middleware::from_fn_with_state(
             state,
