@@ -88,16 +88,15 @@ impl App {
         Ok(false)
     }
 
-    /// Fails with "not found" unless `staff` may read the chart; a refusal by the policy is
-    /// audited (in its own transaction, since the caller's will not commit).
-    async fn require_chart(
-        &self,
-        conn: &mut Conn,
-        staff: &Staff,
-        patient: &PatientId,
-    ) -> Result<(), AppError> {
+    /// Fails with "not found" unless `staff` may read the chart, auditing a refusal by the
+    /// policy in a transaction of its own. Called before the use case opens its transaction
+    /// (SQLite allows one writer at a time).
+    async fn require_chart(&self, staff: &Staff, patient: &PatientId) -> Result<(), AppError> {
         staff.require(Permission::ViewCharts)?;
-        if self.may_read_chart(conn, staff, patient).await? {
+        let mut conn = self.store.read().await?;
+        let allowed = self.may_read_chart(&mut conn, staff, patient).await?;
+        drop(conn);
+        if allowed {
             return Ok(());
         }
         let now = self.clock.epoch();
@@ -120,6 +119,31 @@ impl App {
         Err(AppError::NotFound)
     }
 
+    /// [`Self::require_chart`] for the patient of note `id`.
+    async fn require_note(&self, staff: &Staff, id: &NoteId) -> Result<(), AppError> {
+        staff.require(Permission::ViewCharts)?;
+        let mut conn = self.store.read().await?;
+        let note = store::note(&mut conn, &staff.clinic_id, id).await?;
+        drop(conn);
+        let note = note.ok_or(AppError::NotFound)?;
+        self.require_chart(staff, &note.patient_id).await
+    }
+
+    /// Inside a use case's transaction: the same check again, since the policy or the
+    /// bookings may have changed since [`Self::require_chart`] ran; not audited twice.
+    async fn ensure_chart(
+        &self,
+        conn: &mut Conn,
+        staff: &Staff,
+        patient: &PatientId,
+    ) -> Result<(), AppError> {
+        if self.may_read_chart(conn, staff, patient).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
     /// Whether `staff` may chart the visit of an appointment (for the appointment page's
     /// "Chart this visit" link). Reads nothing of the chart, so it is not audited.
     pub async fn may_chart_visit(
@@ -138,10 +162,15 @@ impl App {
     pub async fn chart(&self, staff: &Staff, patient: &PatientId) -> Result<ChartView, AppError> {
         staff.require(Permission::ViewCharts)?;
         let clinic = &staff.clinic_id;
+        let mut conn = self.store.read().await?;
+        let found = patients::get(&mut conn, clinic, patient).await?;
+        drop(conn);
+        found.as_ref().ok_or(AppError::NotFound)?;
+        self.require_chart(staff, patient).await?;
         let mut tx = self.store.write().await?;
         let found = patients::get(&mut tx, clinic, patient).await?;
         let patient = found.ok_or(AppError::NotFound)?;
-        self.require_chart(&mut tx, staff, &patient.id).await?;
+        self.ensure_chart(&mut tx, staff, &patient.id).await?;
         let notes = store::notes_of_patient(&mut tx, clinic, &patient.id).await?;
         let now = self.clock.epoch();
         let entity = ("patient", patient.id.as_str());
@@ -170,13 +199,14 @@ impl App {
         staff.require(Permission::ViewCharts)?;
         let note = store::note(tx, &staff.clinic_id, id).await?;
         let note = note.ok_or(AppError::NotFound)?;
-        self.require_chart(tx, staff, &note.patient_id).await?;
+        self.ensure_chart(tx, staff, &note.patient_id).await?;
         Ok(note)
     }
 
     /// Opens one note with its amendments. Audited as `note.viewed`.
     pub async fn note(&self, staff: &Staff, id: &NoteId) -> Result<NoteView, AppError> {
         let clinic = &staff.clinic_id;
+        self.require_note(staff, id).await?;
         let mut tx = self.store.write().await?;
         let note = self.readable_note(&mut tx, staff, id).await?;
         let view = self.note_view(&mut tx, staff, note).await?;
@@ -245,12 +275,14 @@ impl App {
         staff.require(Permission::WriteCharts)?;
         let clinic = &staff.clinic_id;
         let now = self.clock.epoch();
-        let mut tx = self.store.write().await?;
-        let visit = appointments::get(&mut tx, clinic, appointment_id).await?;
+        let mut conn = self.store.read().await?;
+        let visit = appointments::get(&mut conn, clinic, appointment_id).await?;
+        drop(conn);
         let visit =
             visit.ok_or_else(|| AppError::invalid("appointment_id", "no such appointment"))?;
-        self.require_chart(&mut tx, staff, &visit.patient_id)
-            .await?;
+        self.require_chart(staff, &visit.patient_id).await?;
+        let mut tx = self.store.write().await?;
+        self.ensure_chart(&mut tx, staff, &visit.patient_id).await?;
         let version = self.template_to_use(&mut tx, staff, template).await?;
         let content = parse_or_blank(content, &version)?;
         let id = NoteId::generate();
@@ -345,6 +377,7 @@ impl App {
         marks: Option<Vec<BodyMarkInput>>,
     ) -> Result<NoteRow, AppError> {
         staff.require(Permission::WriteCharts)?;
+        self.require_note(staff, id).await?;
         let clinic = &staff.clinic_id;
         let now = self.clock.epoch();
         let mut tx = self.store.write().await?;
@@ -385,6 +418,7 @@ impl App {
     /// it is marked as a late entry.
     pub async fn sign_note(&self, staff: &Staff, id: &NoteId) -> Result<NoteRow, AppError> {
         staff.require(Permission::WriteCharts)?;
+        self.require_note(staff, id).await?;
         let clinic = &staff.clinic_id;
         let now = self.clock.epoch();
         let mut tx = self.store.write().await?;
@@ -429,6 +463,7 @@ impl App {
         content: &NoteContentInput,
     ) -> Result<NoteView, AppError> {
         staff.require(Permission::WriteCharts)?;
+        self.require_note(staff, id).await?;
         let clinic = &staff.clinic_id;
         let now = self.clock.epoch();
         let mut tx = self.store.write().await?;

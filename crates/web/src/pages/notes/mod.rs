@@ -67,7 +67,10 @@ pub(super) fn routes() -> Router<AppState> {
 fn when(epoch: i64, zone: &str) -> String {
     let tz = TimeZone::get(zone).unwrap_or(TimeZone::UTC);
     match jiff::Timestamp::from_second(epoch) {
-        Ok(at) => at.to_zoned_datetime(tz).strftime("%a %-d %b %Y, %H:%M").to_string(),
+        Ok(at) => at
+            .to_zoned_datetime(tz)
+            .strftime("%a %-d %b %Y, %H:%M")
+            .to_string(),
         Err(_) => String::new(),
     }
 }
