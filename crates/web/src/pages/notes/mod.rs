@@ -419,7 +419,8 @@ fn posted_content(form: &Form, section_count: usize) -> (NoteContentInput, Vec<&
     let mut marks = Vec::new();
     let mut regions = Vec::new();
     for r in REGIONS.iter() {
-        let Some(kind) = form.text(&format!("mark_{}", r.id)) else {
+        let kind = form.text(&format!("mark_{}", r.id));
+        let Some(kind) = kind.filter(|k| !k.trim().is_empty()) else {
             continue;
         };
         marks.push(BodyMarkInput {
