@@ -3,6 +3,9 @@
 //! a service, a patient and two visits booked with the practitioner (one this morning, one
 //! two days ago), plus staff accounts and API tokens of any role.
 
+// Each test binary uses part of this module.
+#![allow(dead_code)]
+
 use crate::support::api::{Clinic, call, first_clinic};
 use axum::http::{Method, StatusCode};
 use knead_app::{Clock, Staff, Via};

@@ -96,6 +96,9 @@ fn note_line(n: &Note) -> NoteLine {
     }
 }
 
+/// Who a chart is shared with (id, name), and whom it could be shared with.
+type Shares = (Vec<(String, String)>, Vec<Choice>);
+
 #[derive(Template)]
 #[template(path = "chart.html")]
 struct ChartPage {
@@ -105,7 +108,7 @@ struct ChartPage {
     patient_name: String,
     notes: Vec<NoteLine>,
     /// For the owner: who the chart is shared with and whom it could be.
-    shares: Option<(Vec<(String, String)>, Vec<Choice>)>,
+    shares: Option<Shares>,
     policy: &'static str,
 }
 
@@ -473,11 +476,10 @@ async fn save(
         let form = form.rejected(form_errors(error, &regions))?;
         return note_page(&state, &signed, view, form, None).await;
     }
-    if form.value("action") == "sign" {
-        if let Err(error) = state.app.sign_note(staff, &id).await {
-            let form = form.rejected(error)?;
-            return note_page(&state, &signed, view, form, None).await;
-        }
+    let signing = form.value("action") == "sign";
+    if signing && let Err(error) = state.app.sign_note(staff, &id).await {
+        let form = form.rejected(error)?;
+        return note_page(&state, &signed, view, form, None).await;
     }
     Ok(see_other(&format!("/notes/{id}")))
 }
