@@ -413,6 +413,9 @@ async fn note_page(
     render(page.form.status(), &page)
 }
 
+// KNOWN SHORTCOMING: drafts are saved only when the form is sent (no autosave), and a new
+// note starts blank ("start from last visit" is not offered yet).
+
 /// The note's content as the form posted it, with each mark's index kept to its region so
 /// a problem can be shown beside the right field.
 fn posted_content(form: &Form, section_count: usize) -> (NoteContentInput, Vec<&'static str>) {
