@@ -11,6 +11,7 @@ mod error;
 pub mod import;
 pub mod outbox;
 pub mod patient_record;
+pub mod notes;
 pub mod patients;
 pub mod scheduling;
 mod secrets;

@@ -13,6 +13,7 @@ pub mod intake;
 pub mod money;
 pub mod patient_record;
 pub mod permissions;
+pub mod notes;
 pub mod role;
 pub mod schedule;
 pub mod setup;

@@ -13,6 +13,7 @@ mod error;
 pub mod imports;
 pub mod outbox;
 pub mod patient_record;
+pub mod notes;
 pub mod patients;
 mod rows;
 pub mod schedule;

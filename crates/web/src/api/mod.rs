@@ -6,6 +6,7 @@
 mod audit;
 mod consents;
 mod patient_record;
+mod notes;
 mod patients;
 mod schedule;
 mod setup;
@@ -113,6 +114,17 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(schedule::remove_closure))
         .routes(routes!(schedule::list_holidays))
         .routes(routes!(schedule::put_holiday))
+        .routes(routes!(notes::list_notes))
+        .routes(routes!(notes::create_note))
+        .routes(routes!(notes::get_note, notes::put_note, notes::patch_note))
+        .routes(routes!(notes::sign_note))
+        .routes(routes!(notes::amend_note))
+        .routes(routes!(notes::list_templates, notes::create_template))
+        .routes(routes!(notes::put_template))
+        .routes(routes!(
+            notes::get_chart_settings,
+            notes::put_chart_settings
+        ))
         .split_for_parts();
     let document = Arc::new(document);
     router.route(

@@ -16,6 +16,7 @@ mod intake;
 mod intake_forms;
 mod locations;
 mod my_sessions;
+mod notes;
 mod options;
 mod patient_export;
 mod patient_record;
@@ -63,6 +64,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(permissions::routes())
         .merge(my_sessions::routes())
         .merge(patient_export::routes())
+        .merge(notes::routes())
         .fallback(errors::not_found)
         .layer(middleware::from_fn_with_state(
             state,

@@ -139,6 +139,8 @@ struct AppointmentPage {
     step_seconds: i64,
     series: Vec<SeriesItem>,
     history: Vec<Change>,
+    /// Shown to those who may chart this visit: where "Chart this visit" leads.
+    chart_href: Option<String>,
 }
 
 impl AppointmentPage {
@@ -462,7 +464,19 @@ async fn appointment_page(
         step_seconds: place.step * 60,
         series,
         history,
+        chart_href: chart_href(state, staff, &view).await?,
     })
+}
+
+/// The "Chart this visit" link, for staff who may write this patient's chart.
+async fn chart_href(
+    state: &AppState,
+    staff: &Staff,
+    view: &AppointmentView,
+) -> Result<Option<String>, AppError> {
+    let patient = PatientId::from_string(view.patient_id.clone());
+    let allowed = state.app.may_chart_visit(staff, &patient).await?;
+    Ok(allowed.then(|| format!("/schedule/appointments/{}/chart", view.id)))
 }
 
 /// "Day view, today" or "Day view, Thu 3 Dec".
