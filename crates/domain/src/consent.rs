@@ -864,6 +864,21 @@ impl Lockbox {
             .any(|b| b.covers(part) && b.reaches(user_id, role))
     }
 
+    /// Whether the patient has kept the whole record or every treatment note from the staff
+    /// member `user_id` with `role`: their chart then does not open for that person at all.
+    /// Blocks aimed at people outside the clinic or at everyone govern disclosure, not the
+    /// treating team's reading, so they do not close the chart here.
+    pub fn keeps_chart_from(&self, user_id: &str, role: Role) -> bool {
+        self.blocks.iter().any(|b| {
+            matches!(b.item, LockboxItem::WholeRecord | LockboxItem::Chart)
+                && matches!(
+                    b.target,
+                    LockboxTarget::Staff { .. } | LockboxTarget::Role { .. }
+                )
+                && b.reaches(user_id, role)
+        })
+    }
+
     /// Whether anything at all is withheld from someone outside the clinic: a disclosure
     /// must then tell the recipient that something was withheld (without saying what).
     pub fn withholds_from_outside(&self) -> bool {
