@@ -7,6 +7,7 @@ pub mod auth;
 pub mod demo;
 mod error;
 pub mod import;
+pub mod patient_import;
 pub mod patients;
 pub mod scheduling;
 mod secrets;
