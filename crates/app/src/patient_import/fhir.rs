@@ -145,12 +145,8 @@ fn take(resource: &Value, position: Position, read: &mut Read) -> Result<(), Fil
         count(read, kind);
         return Ok(());
     }
-    let patient = Patient::deserialize(resource).map_err(|e| {
-        FileError::at(
-            0,
-            format!("{position}: this Patient cannot be read: {e}"),
-        )
-    })?;
+    let patient = Patient::deserialize(resource)
+        .map_err(|e| FileError::at(0, format!("{position}: this Patient cannot be read: {e}")))?;
     read.people.push((position, person(&patient)));
     Ok(())
 }
@@ -160,7 +156,8 @@ fn person(patient: &Patient) -> Incoming {
     if patient.extension.iter().any(|e| e.url == ANIMAL) {
         incoming.not_a_person = Some("an animal, not a person");
     }
-    let current = |u: &Option<String>| !matches!(u.as_deref(), Some("old" | "maiden" | "anonymous"));
+    let current =
+        |u: &Option<String>| !matches!(u.as_deref(), Some("old" | "maiden" | "anonymous"));
     let official = patient
         .name
         .iter()
@@ -216,10 +213,7 @@ fn telecoms(patient: &Patient, system: &str) -> Vec<String> {
         };
         (t.rank.unwrap_or(u32::MAX), use_rank)
     });
-    found
-        .into_iter()
-        .filter_map(|t| t.value.clone())
-        .collect()
+    found.into_iter().filter_map(|t| t.value.clone()).collect()
 }
 
 fn json_error(error: &serde_json::Error, line: usize) -> FileError {

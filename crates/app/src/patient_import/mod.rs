@@ -274,7 +274,16 @@ async fn write(
         patients::insert(conn, clinic, &id, fields, &search_text(fields), now).await?;
         let entity = ("patient", id.as_str());
         let detail = json!({ "source": "import" });
-        audit(conn, clinic, writer.actor, "patient.created", entity, detail, now).await?;
+        audit(
+            conn,
+            clinic,
+            writer.actor,
+            "patient.created",
+            entity,
+            detail,
+            now,
+        )
+        .await?;
         report.imported[*index].id = Some(id.to_string());
         progress.step();
     }
@@ -282,7 +291,16 @@ async fn write(
         patients::update(conn, clinic, id, fields, &search_text(fields), now).await?;
         let entity = ("patient", id.as_str());
         let detail = json!({ "fields": filled, "source": "import" });
-        audit(conn, clinic, writer.actor, "patient.updated", entity, detail, now).await?;
+        audit(
+            conn,
+            clinic,
+            writer.actor,
+            "patient.updated",
+            entity,
+            detail,
+            now,
+        )
+        .await?;
         progress.step();
     }
     // Counts only: a file's name is often a person's name.
@@ -296,7 +314,16 @@ async fn write(
         "rejected": report.rejected.len(),
     });
     let entity = ("clinic", clinic.as_str());
-    audit(conn, clinic, writer.actor, "patients.imported", entity, detail, now).await?;
+    audit(
+        conn,
+        clinic,
+        writer.actor,
+        "patients.imported",
+        entity,
+        detail,
+        now,
+    )
+    .await?;
     Ok(report)
 }
 

@@ -206,7 +206,10 @@ impl Planner {
             }
             [one] => *one,
             several => {
-                let all: Vec<String> = several.iter().map(|(i, _)| self.same_as(*i).to_string()).collect();
+                let all: Vec<String> = several
+                    .iter()
+                    .map(|(i, _)| self.same_as(*i).to_string())
+                    .collect();
                 let reason = format!("matches several patients: {}", all.join(", "));
                 report.skipped.push(SkippedPerson { at, name, reason });
                 return false;
@@ -280,17 +283,42 @@ impl Planner {
         let candidate = &mut self.candidates[index];
         let to = &mut candidate.fields;
         let mut filled = Vec::new();
-        fill_one(&mut filled, "preferred_name", &mut to.preferred_name, &from.preferred_name);
-        fill_one(&mut filled, "date_of_birth", &mut to.date_of_birth, &from.date_of_birth);
+        fill_one(
+            &mut filled,
+            "preferred_name",
+            &mut to.preferred_name,
+            &from.preferred_name,
+        );
+        fill_one(
+            &mut filled,
+            "date_of_birth",
+            &mut to.date_of_birth,
+            &from.date_of_birth,
+        );
         if email_free {
             fill_one(&mut filled, "email", &mut to.email, &from.email);
         }
         fill_one(&mut filled, "phone", &mut to.phone, &from.phone);
         let (a, b) = (&mut to.address, &from.address);
-        fill_one(&mut filled, "address_line1", &mut a.address_line1, &b.address_line1);
-        fill_one(&mut filled, "address_line2", &mut a.address_line2, &b.address_line2);
+        fill_one(
+            &mut filled,
+            "address_line1",
+            &mut a.address_line1,
+            &b.address_line1,
+        );
+        fill_one(
+            &mut filled,
+            "address_line2",
+            &mut a.address_line2,
+            &b.address_line2,
+        );
         fill_one(&mut filled, "city", &mut a.city, &b.city);
-        fill_one(&mut filled, "postal_code", &mut a.postal_code, &b.postal_code);
+        fill_one(
+            &mut filled,
+            "postal_code",
+            &mut a.postal_code,
+            &b.postal_code,
+        );
         fill_one(&mut filled, "province", &mut to.province, &from.province);
         candidate.filled.extend(filled.iter().copied());
         let fields = candidate.fields.clone();

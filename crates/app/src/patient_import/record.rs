@@ -84,23 +84,30 @@ impl Incoming {
         (input, left_out)
     }
 
-    /// First and last name: given apart, or split from the full name at its last space.
+    /// First and last name: given apart, or taken from the full name. When one of them is
+    /// known, the full name without it is the other; otherwise the full name is split at
+    /// its last space.
     fn names(&self) -> (Option<String>, Option<String>) {
         let first = one_line(self.first_name.clone());
         let last = one_line(self.last_name.clone());
-        if first.is_some() && last.is_some() {
-            return (first, last);
-        }
-        let Some(full) = one_line(self.full_name.clone()) else {
-            return (first, last);
-        };
-        match full.rsplit_once(' ') {
-            Some((given, family)) => (
-                first.or(Some(given.trim().to_owned())),
-                last.or(Some(family.to_owned())),
-            ),
-            None if first.is_some() => (first, Some(full)),
-            None => (None, last.or(Some(full))),
+        let full = one_line(self.full_name.clone());
+        match (first, last, full) {
+            (Some(first), Some(last), _) => (Some(first), Some(last)),
+            (None, Some(last), Some(full)) => {
+                let given = non_blank(full.strip_suffix(last.as_str()))
+                    .or_else(|| full.rsplit_once(' ').map(|(given, _)| given.trim()));
+                (given.map(str::to_owned), Some(last))
+            }
+            (Some(first), None, Some(full)) => {
+                let family = non_blank(full.strip_prefix(first.as_str()))
+                    .or_else(|| full.rsplit_once(' ').map(|(_, family)| family));
+                (Some(first), family.map(str::to_owned))
+            }
+            (None, None, Some(full)) => match full.rsplit_once(' ') {
+                Some((given, family)) => (Some(given.trim().to_owned()), Some(family.to_owned())),
+                None => (None, Some(full)),
+            },
+            (first, last, None) => (first, last),
         }
     }
 
@@ -157,6 +164,10 @@ impl Incoming {
             }
         }
     }
+}
+
+fn non_blank(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
 }
 
 /// Text on one line: line breaks (a vCard street in several lines) become ", ".
@@ -244,6 +255,20 @@ mod tests {
 
         assert_eq!(input.legal_first_name.as_deref(), Some("Marie-Ève"));
         assert_eq!(input.legal_last_name.as_deref(), Some("Côté"));
+    }
+
+    #[test]
+    fn a_known_last_name_is_taken_off_the_full_name() {
+        let incoming = Incoming {
+            last_name: Some("van de Heuvel".into()),
+            full_name: Some("Pieter van de Heuvel".into()),
+            ..Incoming::default()
+        };
+
+        let (input, _) = incoming.into_input();
+
+        assert_eq!(input.legal_first_name.as_deref(), Some("Pieter"));
+        assert_eq!(input.legal_last_name.as_deref(), Some("van de Heuvel"));
     }
 
     #[test]

@@ -111,10 +111,17 @@ impl fmt::Display for PatientImportReport {
         }
         writeln!(f, "New patients: {}", self.imported.len())?;
         for p in &self.imported {
-            let id = p.id.as_deref().map(|id| format!(" -> {id}")).unwrap_or_default();
+            let id =
+                p.id.as_deref()
+                    .map(|id| format!(" -> {id}"))
+                    .unwrap_or_default();
             writeln!(f, "  {} {}{id}", p.at, p.name.0)?;
         }
-        writeln!(f, "Merged into a patient already there: {}", self.merged.len())?;
+        writeln!(
+            f,
+            "Merged into a patient already there: {}",
+            self.merged.len()
+        )?;
         for m in &self.merged {
             writeln!(
                 f,

@@ -282,7 +282,12 @@ fn person(properties: &[Property]) -> Incoming {
     let mut incoming = Incoming::default();
     if let Some(n) = ranked(properties, "N", &[]).first() {
         let parts = n.parts();
-        let part = |i: usize| parts.get(i).map(|p| p.trim().to_owned()).filter(|p| !p.is_empty());
+        let part = |i: usize| {
+            parts
+                .get(i)
+                .map(|p| p.trim().to_owned())
+                .filter(|p| !p.is_empty())
+        };
         incoming.last_name = part(0);
         incoming.first_name = part(1);
     }
