@@ -90,7 +90,10 @@ impl Clinic {
     }
 }
 
-fn counts(report: &PatientImportReport) -> (usize, usize, usize, usize) {
+/// New, merged, skipped and rejected people.
+type Counts = (usize, usize, usize, usize);
+
+fn counts(report: &PatientImportReport) -> Counts {
     (
         report.imported.len(),
         report.merged.len(),
@@ -172,7 +175,7 @@ async fn each_new_patient_is_audited_and_the_import_names_no_one(db: TestDb) {
 
 /// People, merged, skipped and rejected per vCard sample, each imported into an empty
 /// clinic (dry runs, so the files do not meet each other).
-const VCARDS: [(&str, (usize, usize, usize, usize)); 11] = [
+const VCARDS: [(&str, Counts); 11] = [
     // Two cards with an email only, and one with a one-word name, have no first name.
     ("John_Doe_ANDROID.vcf", (3, 0, 0, 3)),
     ("John_Doe_BLACK_BERRY.vcf", (1, 0, 0, 0)),

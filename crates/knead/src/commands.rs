@@ -4,6 +4,7 @@ use crate::progress::TerminalBar;
 use crate::settings::{Cli, ClinicCommand, Command, ImportCommand, Settings, TokenCommand};
 use anyhow::{Context, bail};
 use knead_app::import::IcsImport;
+use knead_app::patient_import::{Format, PatientImport};
 use knead_app::{App, AppError, Clock, Store};
 use knead_domain::Role;
 use knead_web::WebConfig;
@@ -44,6 +45,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 clinic: clinic.as_deref(),
             };
             import_ics(&settings, &options, &file).await
+        }
+        Command::Import(ImportCommand::Patients {
+            format,
+            map,
+            dry_run,
+            clinic,
+            file,
+        }) => {
+            let options = PatientOptions {
+                format: format.as_deref(),
+                map: &map,
+                dry_run,
+                clinic: clinic.as_deref(),
+            };
+            import_patients(&settings, &options, &file).await
         }
     }
 }
@@ -278,6 +294,57 @@ async fn import_ics(
     let bar = TerminalBar::on_stderr();
     let report = app
         .import_ics_from_cli(options.clinic, &input, &bar)
+        .await
+        .map_err(explain)?;
+    print!("{report}");
+    Ok(())
+}
+
+/// The flags of `knead import patients`.
+struct PatientOptions<'a> {
+    format: Option<&'a str>,
+    map: &'a [String],
+    dry_run: bool,
+    clinic: Option<&'a str>,
+}
+
+/// Imports a patient file and prints the report, which names people: it goes to the
+/// terminal of the clinic's own operator, never to the log.
+async fn import_patients(
+    settings: &Settings,
+    options: &PatientOptions<'_>,
+    file: &Path,
+) -> anyhow::Result<()> {
+    let format = options
+        .format
+        .map(Format::parse)
+        .transpose()
+        .map_err(explain)?;
+    let map = options
+        .map
+        .iter()
+        .map(|pair| match pair.split_once('=') {
+            Some((column, field)) => Ok((column.trim().to_owned(), field.trim().to_owned())),
+            None => bail!("--map '{pair}' is not COLUMN=FIELD"),
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let bytes = std::fs::read(file)
+        .with_context(|| format!("cannot read the patient file {}", file.display()))?;
+    let file_name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let input = PatientImport {
+        file_name: &file_name,
+        bytes: &bytes,
+        format,
+        map: &map,
+        dry_run: options.dry_run,
+    };
+    let app = App::new(open_store(settings).await?, Clock::system());
+    let bar = TerminalBar::on_stderr();
+    let report = app
+        .import_patients_from_cli(options.clinic, &input, &bar)
         .await
         .map_err(explain)?;
     print!("{report}");

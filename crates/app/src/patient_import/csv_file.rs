@@ -203,12 +203,14 @@ pub(crate) fn read(text: &str, map: &[(String, String)]) -> Result<Read, FileErr
         .map_err(|e| csv_error(&e, "the header row cannot be read"))?
         .clone();
     let columns = columns(&headers, map)?;
-    let mut read = Read::default();
-    read.columns = headers
-        .iter()
-        .zip(&columns)
-        .map(|(h, f)| (h.to_owned(), f.unwrap_or("ignore").to_owned()))
-        .collect();
+    let mut read = Read {
+        columns: headers
+            .iter()
+            .zip(&columns)
+            .map(|(h, f)| (h.to_owned(), f.unwrap_or("ignore").to_owned()))
+            .collect(),
+        ..Read::default()
+    };
     for row in reader.records() {
         let row = row.map_err(|e| csv_error(&e, "this row cannot be read"))?;
         let line = row.position().map_or(0, |p| p.line() as usize);
@@ -266,7 +268,8 @@ fn columns(
         })
         .collect();
     let has = |field: &str| columns.contains(&Some(field));
-    if !has("full_name") && !(has("legal_first_name") && has("legal_last_name")) {
+    let named = has("full_name") || (has("legal_first_name") && has("legal_last_name"));
+    if !named {
         let known: Vec<&str> = headers.iter().collect();
         return Err(FileError::field(
             "map",

@@ -183,42 +183,37 @@ fn parse_line(line: &Line) -> Result<Property, FileError> {
 
 /// Splits parameters on `;` outside double quotes.
 fn split_unescaped_quoted(head: &str) -> Vec<String> {
-    let mut parts = vec![String::new()];
+    let mut parts = Vec::new();
+    let mut current = String::new();
     let mut in_quotes = false;
     for c in head.chars() {
-        match c {
-            '"' => {
-                in_quotes = !in_quotes;
-                parts.last_mut().map(|p| p.push(c));
-            }
-            ';' if !in_quotes => parts.push(String::new()),
-            _ => {
-                parts.last_mut().map(|p| p.push(c));
-            }
+        if c == ';' && !in_quotes {
+            parts.push(std::mem::take(&mut current));
+            continue;
         }
+        if c == '"' {
+            in_quotes = !in_quotes;
+        }
+        current.push(c);
     }
+    parts.push(current);
     parts
 }
 
 /// Splits on `separator` where it is not escaped by a backslash; escapes are kept.
 fn split_unescaped(value: &str, separator: char) -> Vec<String> {
-    let mut parts = vec![String::new()];
+    let mut parts = Vec::new();
+    let mut current = String::new();
     let mut escaped = false;
     for c in value.chars() {
-        let current = parts.last_mut();
-        match (c, escaped) {
-            (c, false) if c == separator => parts.push(String::new()),
-            ('\\', false) => {
-                escaped = true;
-                current.map(|p| p.push(c));
-                continue;
-            }
-            _ => {
-                current.map(|p| p.push(c));
-            }
+        if c == separator && !escaped {
+            parts.push(std::mem::take(&mut current));
+            continue;
         }
-        escaped = false;
+        escaped = c == '\\' && !escaped;
+        current.push(c);
     }
+    parts.push(current);
     parts
 }
 
