@@ -8,6 +8,7 @@ pub mod demo;
 mod error;
 pub mod import;
 pub mod patient_import;
+pub mod patient_record;
 pub mod patients;
 pub mod scheduling;
 mod secrets;

@@ -8,7 +8,7 @@ use knead_domain::values::slugify;
 use knead_store::{Conn, Page, PageRequest, StoreError, patients as store};
 use serde_json::json;
 
-/// What the search box matches: names folded to plain lower-case words, the email, and the
+/// What the search box matches: names folded to plain lower-case words, the email, and each
 /// phone's digits.
 pub(crate) fn search_text(p: &PatientFields) -> String {
     let names = [
@@ -20,7 +20,13 @@ pub(crate) fn search_text(p: &PatientFields) -> String {
     if let Some(email) = &p.email {
         words.push(email.to_string());
     }
-    if let Some(phone) = &p.phone {
+    let phones = [
+        p.phone.as_ref(),
+        p.phones.mobile_phone.as_ref(),
+        p.phones.home_phone.as_ref(),
+        p.phones.work_phone.as_ref(),
+    ];
+    for phone in phones.into_iter().flatten() {
         words.push(phone.chars().filter(char::is_ascii_digit).collect());
     }
     format!(" {} ", words.join(" "))
@@ -59,7 +65,8 @@ fn email_taken(error: StoreError) -> AppError {
 /// Names of the fields that differ, for the audit trail (never their values).
 fn changed_fields(before: &PatientFields, after: &PatientFields) -> Vec<&'static str> {
     let mut changed = Vec::new();
-    let pairs: [(&'static str, bool); 8] = [
+    let (b, a) = (&before.phones, &after.phones);
+    let pairs: [(&'static str, bool); 16] = [
         (
             "legal_first_name",
             before.legal_first_name != after.legal_first_name,
@@ -77,6 +84,17 @@ fn changed_fields(before: &PatientFields, after: &PatientFields) -> Vec<&'static
         ("phone", before.phone != after.phone),
         ("address", before.address != after.address),
         ("province", before.province != after.province),
+        ("pronouns", before.pronouns != after.pronouns),
+        ("mobile_phone", b.mobile_phone != a.mobile_phone),
+        ("home_phone", b.home_phone != a.home_phone),
+        ("work_phone", b.work_phone != a.work_phone),
+        ("preferred_phone", b.preferred_phone != a.preferred_phone),
+        (
+            "emergency_contact",
+            before.emergency_contact != after.emergency_contact,
+        ),
+        ("family_doctor", before.family_doctor != after.family_doctor),
+        ("desk_notes", before.desk_notes != after.desk_notes),
     ];
     for (name, differs) in pairs {
         if differs {
@@ -87,7 +105,7 @@ fn changed_fields(before: &PatientFields, after: &PatientFields) -> Vec<&'static
 }
 
 impl App {
-    fn today(&self) -> jiff::civil::Date {
+    pub(crate) fn today(&self) -> jiff::civil::Date {
         // Birth dates only need the day; the clinic's own zone would move this by hours at most.
         self.clock
             .now()

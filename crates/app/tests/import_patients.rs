@@ -220,6 +220,8 @@ async fn vcard_fields_are_read_from_phone_and_mail_exports(db: TestDb) {
     assert_eq!(f.date_of_birth.unwrap().to_string(), "1960-09-10");
     assert_eq!(f.email.as_ref().unwrap().as_str(), "gdartmouth@hotmail.com");
     assert_eq!(f.phone.as_deref(), Some("555 555 1111"));
+    assert_eq!(f.phones.mobile_phone.as_deref(), Some("555 555 1111"));
+    assert_eq!(f.phones.home_phone.as_deref(), Some("555 555 2222"));
     assert_eq!(
         f.address.address_line1.as_deref(),
         Some("123 Home St, Home City, HM 12345")
@@ -239,6 +241,62 @@ async fn vcard_fields_are_read_from_phone_and_mail_exports(db: TestDb) {
     assert_eq!(report.rejected[0].at.number, 1);
     assert_eq!(report.rejected[0].at.line, Some(1));
     assert_eq!(report.rejected[0].field, "legal_first_name");
+}
+
+async fn phones_of_each_kind_fill_their_own_fields_and_the_preferred_one_is_kept(db: TestDb) {
+    let c = clinic(&db).await;
+    let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Gagnon;Noé;;;\r\nBDAY:1979-11-02\r\n\
+                TEL;TYPE=CELL:514-555-0101\r\nTEL;TYPE=WORK,VOICE;TYPE=pref:514-555-0199\r\n\
+                TEL;TYPE=WORK,FAX:514-555-0198\r\nEND:VCARD\r\n\
+                BEGIN:VCARD\r\nVERSION:3.0\r\nN:Gagnon;Noé;;;\r\nBDAY:1979-11-02\r\n\
+                TEL;TYPE=HOME:450-555-0100\r\nTEL;TYPE=CELL:514 555 0102\r\nEND:VCARD\r\n";
+
+    c.import_file("vcard/ez-vcard/fullcontact.vcf").await;
+    let report = c
+        .import_bytes("noe.vcf", card.as_bytes(), false, &[])
+        .await
+        .unwrap();
+
+    assert_eq!(counts(&report), (1, 1, 0, 0), "{report}");
+    assert_eq!(
+        report.merged[0].filled,
+        ["home_phone"],
+        "the mobile is not overwritten"
+    );
+    let patients = c.patients().await;
+    let full = patients
+        .iter()
+        .find(|p| p.fields.legal_last_name == "LastName")
+        .unwrap();
+    assert_eq!(
+        full.fields.phones.home_phone.as_deref(),
+        Some("555-555-1111")
+    );
+    assert_eq!(
+        full.fields.phones.work_phone.as_deref(),
+        Some("555-555-1112")
+    );
+    assert_eq!(
+        full.fields.phones.mobile_phone.as_deref(),
+        Some("555-555-1113")
+    );
+    let noe = patients
+        .iter()
+        .find(|p| p.fields.legal_last_name == "Gagnon")
+        .unwrap();
+    let phones = &noe.fields.phones;
+    assert_eq!(phones.mobile_phone.as_deref(), Some("514-555-0101"));
+    assert_eq!(
+        phones.work_phone.as_deref(),
+        Some("514-555-0199"),
+        "not the fax"
+    );
+    assert_eq!(phones.home_phone.as_deref(), Some("450-555-0100"));
+    assert_eq!(
+        noe.fields.phone.as_deref(),
+        Some("514-555-0199"),
+        "the preferred one"
+    );
 }
 
 async fn every_fhir_sample_is_read_and_other_resources_are_counted(db: TestDb) {
@@ -326,7 +384,10 @@ async fn a_fhir_patient_keeps_its_given_names_usual_name_and_contacts(db: TestDb
         pieter.fields.email.as_ref().unwrap().as_str(),
         "p.heuvel@gmail.com"
     );
-    assert_eq!(pieter.fields.phone.as_deref(), Some("0648352638"));
+    assert_eq!(
+        pieter.fields.phones.mobile_phone.as_deref(),
+        Some("0648352638")
+    );
 }
 
 async fn ndjson_reads_one_resource_a_line(db: TestDb) {
@@ -457,6 +518,7 @@ async fn duplicates_inside_the_file_merge_into_the_first(db: TestDb) {
         .find(|p| p.fields.legal_first_name == "Ana")
         .unwrap();
     assert_eq!(ana.fields.phone.as_deref(), Some("(416) 555-0134"));
+    assert_eq!(report.merged[0].filled, ["mobile_phone"]);
 }
 
 async fn rejected_rows_name_their_line_and_reason_and_the_rest_is_imported(db: TestDb) {
@@ -592,6 +654,7 @@ on_both_backends!(
     every_vcard_sample_is_read_with_its_counts,
     vcard_fields_are_read_from_phone_and_mail_exports,
     every_fhir_sample_is_read_and_other_resources_are_counted,
+    phones_of_each_kind_fill_their_own_fields_and_the_preferred_one_is_kept,
     a_shared_family_phone_under_another_name_is_skipped_with_the_reason,
     a_fhir_patient_keeps_its_given_names_usual_name_and_contacts,
     ndjson_reads_one_resource_a_line,

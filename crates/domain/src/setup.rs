@@ -4,6 +4,7 @@
 
 use crate::fields::loose;
 use crate::ids::{LocationId, PatientId, PractitionerId, RoomId, ServiceId};
+use crate::patient_record::{EmergencyContact, FamilyDoctor, Phones, PhonesInput, optional_note};
 use crate::values::{self, Email, Province, Zone};
 use crate::{FieldErrors, Invalid, Money};
 use serde::{Deserialize, Serialize};
@@ -629,15 +630,25 @@ pub struct PatientFields {
     pub legal_first_name: String,
     pub legal_last_name: String,
     pub preferred_name: Option<String>,
+    pub pronouns: Option<String>,
     #[schema(value_type = Option<String>, example = "1985-04-12")]
     pub date_of_birth: Option<jiff::civil::Date>,
     #[schema(value_type = Option<String>)]
     pub email: Option<Email>,
+    /// The preferred number of `mobile_phone`, `home_phone` and `work_phone`.
     pub phone: Option<String>,
+    #[serde(flatten)]
+    pub phones: Phones,
     #[serde(flatten)]
     pub address: Address,
     #[schema(value_type = Option<String>)]
     pub province: Option<Province>,
+    #[serde(flatten)]
+    pub emergency_contact: EmergencyContact,
+    #[serde(flatten)]
+    pub family_doctor: FamilyDoctor,
+    /// Practical notes for the front desk (parking, access); never clinical.
+    pub desk_notes: Option<String>,
 }
 
 /// Patient data never goes into logs: this prints the shape, not the person.
@@ -668,12 +679,26 @@ pub struct PatientInput {
     #[serde(deserialize_with = "loose::deserialize")]
     pub preferred_name: Option<String>,
     #[serde(deserialize_with = "loose::deserialize")]
+    pub pronouns: Option<String>,
+    #[serde(deserialize_with = "loose::deserialize")]
     #[schema(example = "1985-04-12")]
     pub date_of_birth: Option<String>,
     #[serde(deserialize_with = "loose::deserialize")]
     pub email: Option<String>,
+    /// A single number, taken as the mobile when no other number is given; with them, it must
+    /// be one of them.
     #[serde(deserialize_with = "loose::deserialize")]
     pub phone: Option<String>,
+    #[serde(deserialize_with = "loose::deserialize")]
+    pub mobile_phone: Option<String>,
+    #[serde(deserialize_with = "loose::deserialize")]
+    pub home_phone: Option<String>,
+    #[serde(deserialize_with = "loose::deserialize")]
+    pub work_phone: Option<String>,
+    /// `mobile`, `home` or `work`; the first number given when left out.
+    #[serde(deserialize_with = "loose::deserialize")]
+    #[schema(example = "mobile")]
+    pub preferred_phone: Option<String>,
     #[serde(deserialize_with = "loose::deserialize")]
     pub address_line1: Option<String>,
     #[serde(deserialize_with = "loose::deserialize")]
@@ -684,6 +709,22 @@ pub struct PatientInput {
     pub province: Option<String>,
     #[serde(deserialize_with = "loose::deserialize")]
     pub postal_code: Option<String>,
+    #[serde(deserialize_with = "loose::deserialize")]
+    pub emergency_contact_name: Option<String>,
+    #[serde(deserialize_with = "loose::deserialize")]
+    pub emergency_contact_relationship: Option<String>,
+    #[serde(deserialize_with = "loose::deserialize")]
+    pub emergency_contact_phone: Option<String>,
+    #[serde(deserialize_with = "loose::deserialize")]
+    pub family_doctor_name: Option<String>,
+    #[serde(deserialize_with = "loose::deserialize")]
+    pub family_doctor_clinic: Option<String>,
+    #[serde(deserialize_with = "loose::deserialize")]
+    pub family_doctor_phone: Option<String>,
+    #[serde(deserialize_with = "loose::deserialize")]
+    pub family_doctor_fax: Option<String>,
+    #[serde(deserialize_with = "loose::deserialize")]
+    pub desk_notes: Option<String>,
 }
 
 impl std::fmt::Debug for PatientInput {
@@ -692,7 +733,26 @@ impl std::fmt::Debug for PatientInput {
     }
 }
 
+/// Pronouns as the patient gives them ("she/her", "they/them"), at most 40 characters.
+fn pronouns(raw: &str) -> Result<Option<String>, Invalid> {
+    let pronouns = values::optional_text(raw)?;
+    if pronouns.as_ref().is_some_and(|p| p.chars().count() > 40) {
+        return Err(Invalid::new("must be at most 40 characters"));
+    }
+    Ok(pronouns)
+}
+
 impl PatientInput {
+    fn phones_input(&self) -> PhonesInput {
+        PhonesInput {
+            phone: self.phone.clone(),
+            mobile_phone: self.mobile_phone.clone(),
+            home_phone: self.home_phone.clone(),
+            work_phone: self.work_phone.clone(),
+            preferred_phone: self.preferred_phone.clone(),
+        }
+    }
+
     /// Validates against `today` (the clinic's local date) so a birth date cannot be future.
     pub fn parse(&self, today: jiff::civil::Date) -> Result<PatientFields, FieldErrors> {
         let mut errors = FieldErrors::new();
@@ -713,7 +773,8 @@ impl PatientInput {
             values::birth_date(text(&self.date_of_birth), today),
         );
         let email = optional_email(&mut errors, "email", &self.email);
-        let phone = errors.check("phone", values::phone(text(&self.phone)));
+        let pronouns = errors.check("pronouns", pronouns(text(&self.pronouns)));
+        let phones = Phones::parse(&mut errors, &self.phones_input());
         let address = Address::parse(
             &mut errors,
             &self.address_line1,
@@ -725,24 +786,46 @@ impl PatientInput {
             "" => Some(None),
             raw => errors.check("province", Province::parse(raw)).map(Some),
         };
-        match (first, last, preferred, birth, email, phone, province) {
+        let emergency_contact = EmergencyContact::parse(
+            &mut errors,
+            &self.emergency_contact_name,
+            &self.emergency_contact_relationship,
+            &self.emergency_contact_phone,
+        );
+        let family_doctor = FamilyDoctor::parse(
+            &mut errors,
+            &self.family_doctor_name,
+            &self.family_doctor_clinic,
+            &self.family_doctor_phone,
+            &self.family_doctor_fax,
+        );
+        let desk_notes = errors.check("desk_notes", optional_note(text(&self.desk_notes)));
+        match (
+            first, last, preferred, pronouns, birth, email, province, desk_notes,
+        ) {
             (
                 Some(first),
                 Some(last),
                 Some(preferred),
+                Some(pronouns),
                 Some(birth),
                 Some(email),
-                Some(phone),
                 Some(province),
+                Some(desk_notes),
             ) if errors.is_empty() => Ok(PatientFields {
                 legal_first_name: first,
                 legal_last_name: last,
                 preferred_name: preferred,
+                pronouns,
                 date_of_birth: birth,
                 email,
-                phone,
+                phone: phones.preferred().cloned(),
+                phones,
                 address,
                 province,
+                emergency_contact,
+                family_doctor,
+                desk_notes,
             }),
             _ => Err(errors),
         }

@@ -127,7 +127,8 @@ pub enum ImportCommand {
         format: Option<String>,
         /// CSV only: which field a column holds, as COLUMN=FIELD (repeatable). Fields:
         /// legal_first_name, legal_last_name, full_name, preferred_name, date_of_birth,
-        /// email, phone, address_line1, address_line2, city, province, postal_code, ignore.
+        /// email, phone, mobile_phone, home_phone, work_phone, address_line1, address_line2,
+        /// city, province, postal_code, ignore.
         #[arg(long = "map", value_name = "COLUMN=FIELD")]
         map: Vec<String>,
         /// Show what would be imported and write nothing.

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod clinics;
 mod error;
 pub mod imports;
+pub mod patient_record;
 pub mod patients;
 mod rows;
 pub mod schedule;

@@ -3,12 +3,16 @@
 use crate::rows::{in_list, opt_text, parsed, text};
 use crate::{Conn, Page, PageRequest, StoreError};
 use knead_domain::ids::{ClinicId, PatientId};
+use knead_domain::patient_record::{EmergencyContact, FamilyDoctor, PhoneKind, Phones};
 use knead_domain::setup::{Address, Patient, PatientFields};
 use knead_domain::values::{Email, Province};
 use sqlx::any::AnyRow;
 
 const COLUMNS: &str = "id, legal_first_name, legal_last_name, preferred_name, date_of_birth, \
-     email, phone, address_line1, address_line2, city, province, postal_code";
+     email, phone, address_line1, address_line2, city, province, postal_code, pronouns, \
+     mobile_phone, home_phone, work_phone, preferred_phone, emergency_contact_name, \
+     emergency_contact_relationship, emergency_contact_phone, family_doctor_name, \
+     family_doctor_clinic, family_doctor_phone, family_doctor_fax, desk_notes";
 
 fn from_row(row: &AnyRow) -> Result<Patient, StoreError> {
     let birth = match opt_text(row, "date_of_birth")? {
@@ -27,9 +31,11 @@ fn from_row(row: &AnyRow) -> Result<Patient, StoreError> {
             legal_first_name: text(row, "legal_first_name")?,
             legal_last_name: text(row, "legal_last_name")?,
             preferred_name: opt_text(row, "preferred_name")?,
+            pronouns: opt_text(row, "pronouns")?,
             date_of_birth: birth,
             email: opt_text(row, "email")?.map(Email::from_trusted),
             phone: opt_text(row, "phone")?,
+            phones: phones_from_row(row)?,
             address: Address {
                 address_line1: opt_text(row, "address_line1")?,
                 address_line2: opt_text(row, "address_line2")?,
@@ -37,8 +43,72 @@ fn from_row(row: &AnyRow) -> Result<Patient, StoreError> {
                 postal_code: opt_text(row, "postal_code")?,
             },
             province,
+            emergency_contact: EmergencyContact {
+                emergency_contact_name: opt_text(row, "emergency_contact_name")?,
+                emergency_contact_relationship: opt_text(row, "emergency_contact_relationship")?,
+                emergency_contact_phone: opt_text(row, "emergency_contact_phone")?,
+            },
+            family_doctor: FamilyDoctor {
+                family_doctor_name: opt_text(row, "family_doctor_name")?,
+                family_doctor_clinic: opt_text(row, "family_doctor_clinic")?,
+                family_doctor_phone: opt_text(row, "family_doctor_phone")?,
+                family_doctor_fax: opt_text(row, "family_doctor_fax")?,
+            },
+            desk_notes: opt_text(row, "desk_notes")?,
         },
     })
+}
+
+fn phones_from_row(row: &AnyRow) -> Result<Phones, StoreError> {
+    let preferred = match opt_text(row, "preferred_phone")? {
+        Some(kind) => Some(parsed("preferred_phone", &kind, PhoneKind::parse)?),
+        None => None,
+    };
+    Ok(Phones {
+        mobile_phone: opt_text(row, "mobile_phone")?,
+        home_phone: opt_text(row, "home_phone")?,
+        work_phone: opt_text(row, "work_phone")?,
+        preferred_phone: preferred,
+    })
+}
+
+/// Binds the record's columns after the first `$n` placeholders, in this order: $3.. the
+/// fields of [`COLUMNS`] after `id`, then the search text.
+fn bind_fields<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    f: &'q PatientFields,
+    search_text: &'q str,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    query
+        .bind(&f.legal_first_name)
+        .bind(&f.legal_last_name)
+        .bind(f.preferred_name.as_deref())
+        .bind(f.date_of_birth.map(|d| d.to_string()))
+        .bind(f.email.as_ref().map(Email::as_str))
+        .bind(f.phone.as_deref())
+        .bind(f.address.address_line1.as_deref())
+        .bind(f.address.address_line2.as_deref())
+        .bind(f.address.city.as_deref())
+        .bind(f.province.map(Province::code))
+        .bind(f.address.postal_code.as_deref())
+        .bind(f.pronouns.as_deref())
+        .bind(f.phones.mobile_phone.as_deref())
+        .bind(f.phones.home_phone.as_deref())
+        .bind(f.phones.work_phone.as_deref())
+        .bind(f.phones.preferred_phone.map(PhoneKind::as_str))
+        .bind(f.emergency_contact.emergency_contact_name.as_deref())
+        .bind(
+            f.emergency_contact
+                .emergency_contact_relationship
+                .as_deref(),
+        )
+        .bind(f.emergency_contact.emergency_contact_phone.as_deref())
+        .bind(f.family_doctor.family_doctor_name.as_deref())
+        .bind(f.family_doctor.family_doctor_clinic.as_deref())
+        .bind(f.family_doctor.family_doctor_phone.as_deref())
+        .bind(f.family_doctor.family_doctor_fax.as_deref())
+        .bind(f.desk_notes.as_deref())
+        .bind(search_text)
 }
 
 /// Inserts a patient. `search_text` is what the search box matches against; a taken email
@@ -51,29 +121,22 @@ pub async fn insert(
     search_text: &str,
     now: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    let query = sqlx::query(
         "INSERT INTO patient (id, clinic_id, legal_first_name, legal_last_name, preferred_name, \
          date_of_birth, email, phone, address_line1, address_line2, city, province, postal_code, \
+         pronouns, mobile_phone, home_phone, work_phone, preferred_phone, emergency_contact_name, \
+         emergency_contact_relationship, emergency_contact_phone, family_doctor_name, \
+         family_doctor_clinic, family_doctor_phone, family_doctor_fax, desk_notes, \
          search_text, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+         $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $28)",
     )
     .bind(id.as_str())
-    .bind(clinic.as_str())
-    .bind(&f.legal_first_name)
-    .bind(&f.legal_last_name)
-    .bind(f.preferred_name.as_deref())
-    .bind(f.date_of_birth.map(|d| d.to_string()))
-    .bind(f.email.as_ref().map(Email::as_str))
-    .bind(f.phone.as_deref())
-    .bind(f.address.address_line1.as_deref())
-    .bind(f.address.address_line2.as_deref())
-    .bind(f.address.city.as_deref())
-    .bind(f.province.map(Province::code))
-    .bind(f.address.postal_code.as_deref())
-    .bind(search_text)
-    .bind(now)
-    .execute(conn)
-    .await?;
+    .bind(clinic.as_str());
+    bind_fields(query, f, search_text)
+        .bind(now)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -85,29 +148,23 @@ pub async fn update(
     search_text: &str,
     now: i64,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+    let query = sqlx::query(
         "UPDATE patient SET legal_first_name = $3, legal_last_name = $4, preferred_name = $5, \
          date_of_birth = $6, email = $7, phone = $8, address_line1 = $9, address_line2 = $10, \
-         city = $11, province = $12, postal_code = $13, search_text = $14, updated_at = $15 \
+         city = $11, province = $12, postal_code = $13, pronouns = $14, mobile_phone = $15, \
+         home_phone = $16, work_phone = $17, preferred_phone = $18, \
+         emergency_contact_name = $19, emergency_contact_relationship = $20, \
+         emergency_contact_phone = $21, family_doctor_name = $22, family_doctor_clinic = $23, \
+         family_doctor_phone = $24, family_doctor_fax = $25, desk_notes = $26, \
+         search_text = $27, updated_at = $28 \
          WHERE clinic_id = $1 AND id = $2",
     )
     .bind(clinic.as_str())
-    .bind(id.as_str())
-    .bind(&f.legal_first_name)
-    .bind(&f.legal_last_name)
-    .bind(f.preferred_name.as_deref())
-    .bind(f.date_of_birth.map(|d| d.to_string()))
-    .bind(f.email.as_ref().map(Email::as_str))
-    .bind(f.phone.as_deref())
-    .bind(f.address.address_line1.as_deref())
-    .bind(f.address.address_line2.as_deref())
-    .bind(f.address.city.as_deref())
-    .bind(f.province.map(Province::code))
-    .bind(f.address.postal_code.as_deref())
-    .bind(search_text)
-    .bind(now)
-    .execute(conn)
-    .await?;
+    .bind(id.as_str());
+    let done = bind_fields(query, f, search_text)
+        .bind(now)
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 

@@ -525,7 +525,8 @@ async fn changes_are_in_the_audit_trail_with_who_made_them(db: TestDb) {
             .any(|e| e.entity_id == location["id"].as_str().unwrap())
     );
     assert_eq!(update.actor_kind, "api_token");
-    assert_eq!(update.detail, r#"{"fields":["phone"]}"#);
+    // A lone phone is the mobile, so both names change.
+    assert_eq!(update.detail, r#"{"fields":["phone","mobile_phone"]}"#);
     assert!(
         !update.detail.contains("613"),
         "contact details leaked into the audit trail"

@@ -8,7 +8,7 @@ use super::{FileError, Read};
 use knead_domain::values::slugify;
 
 /// Fields a column can fill. `ignore` leaves a column out.
-pub const FIELDS: [&str; 13] = [
+pub const FIELDS: [&str; 16] = [
     "legal_first_name",
     "legal_last_name",
     "full_name",
@@ -16,6 +16,9 @@ pub const FIELDS: [&str; 13] = [
     "date_of_birth",
     "email",
     "phone",
+    "mobile_phone",
+    "home_phone",
+    "work_phone",
     "address_line1",
     "address_line2",
     "city",
@@ -25,7 +28,7 @@ pub const FIELDS: [&str; 13] = [
 ];
 
 /// Header names (folded by [`fold`]) that each field is guessed from.
-const GUESSES: [(&str, &[&str]); 12] = [
+const GUESSES: [(&str, &[&str]); 15] = [
     (
         "legal_first_name",
         &[
@@ -106,18 +109,42 @@ const GUESSES: [(&str, &[&str]); 12] = [
         &[
             "phone",
             "phonenumber",
+            "telephone",
+            "tel",
+            "primaryphonenumber",
+            "numerodetelephone",
+            "secondaryphonenumber",
+        ],
+    ),
+    (
+        "mobile_phone",
+        &[
             "mobile",
             "mobilephone",
             "cell",
             "cellphone",
-            "telephone",
-            "tel",
-            "primaryphonenumber",
-            "homephone",
             "cellulaire",
-            "numerodetelephone",
+            "mobilephonenumber",
+            "telephonecellulaire",
+        ],
+    ),
+    (
+        "home_phone",
+        &[
+            "homephone",
+            "telephonemaison",
+            "telephonedomicile",
+            "domicile",
+        ],
+    ),
+    (
+        "work_phone",
+        &[
             "workphone",
-            "secondaryphonenumber",
+            "businessphone",
+            "telephonetravail",
+            "travail",
+            "bureau",
         ],
     ),
     (
@@ -294,12 +321,13 @@ fn person(row: &csv::StringRecord, columns: &[Option<&'static str>]) -> Incoming
             .find(|c| !c.is_empty())
             .map(str::to_owned)
     };
-    let phones = row
-        .iter()
-        .zip(columns)
-        .filter(|(_, f)| **f == Some("phone"))
-        .map(|(c, _)| c.trim().to_owned())
-        .collect();
+    let phones = |field: &str| {
+        row.iter()
+            .zip(columns)
+            .filter(|(_, f)| **f == Some(field))
+            .map(|(c, _)| c.trim().to_owned())
+            .collect()
+    };
     Incoming {
         first_name: cell("legal_first_name"),
         last_name: cell("legal_last_name"),
@@ -307,7 +335,11 @@ fn person(row: &csv::StringRecord, columns: &[Option<&'static str>]) -> Incoming
         preferred_name: cell("preferred_name"),
         date_of_birth: cell("date_of_birth"),
         email: cell("email"),
-        phones,
+        phones: phones("phone"),
+        mobile_phones: phones("mobile_phone"),
+        home_phones: phones("home_phone"),
+        work_phones: phones("work_phone"),
+        preferred_phone: None,
         address_line1: cell("address_line1"),
         address_line2: cell("address_line2"),
         city: cell("city"),

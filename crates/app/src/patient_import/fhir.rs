@@ -178,8 +178,19 @@ fn person(patient: &Patient) -> Incoming {
         .find(|n| n.use_.as_deref() == Some("usual") && n.family.is_none())
         .and_then(|n| n.given.first().cloned());
     incoming.date_of_birth = patient.birth_date.clone();
-    incoming.email = telecoms(patient, "email").into_iter().next();
-    incoming.phones = telecoms(patient, "phone");
+    incoming.email = telecoms(patient, "email")
+        .into_iter()
+        .next()
+        .map(|(v, _)| v);
+    for (number, use_) in telecoms(patient, "phone") {
+        let list = match use_.as_deref() {
+            Some("mobile") => &mut incoming.mobile_phones,
+            Some("home") => &mut incoming.home_phones,
+            Some("work") => &mut incoming.work_phones,
+            _ => &mut incoming.phones,
+        };
+        list.push(number);
+    }
     let address = patient
         .address
         .iter()
@@ -195,9 +206,9 @@ fn person(patient: &Patient) -> Incoming {
     incoming
 }
 
-/// The values of one telecom system, best first: by rank, then mobile and home before
-/// work; numbers marked old are left out.
-fn telecoms(patient: &Patient, system: &str) -> Vec<String> {
+/// The values of one telecom system with their use, best first: by rank, then mobile and
+/// home before work; numbers marked old are left out.
+fn telecoms(patient: &Patient, system: &str) -> Vec<(String, Option<String>)> {
     let mut found: Vec<&ContactPoint> = patient
         .telecom
         .iter()
@@ -213,7 +224,10 @@ fn telecoms(patient: &Patient, system: &str) -> Vec<String> {
         };
         (t.rank.unwrap_or(u32::MAX), use_rank)
     });
-    found.into_iter().filter_map(|t| t.value.clone()).collect()
+    found
+        .into_iter()
+        .filter_map(|t| Some((t.value.clone()?, t.use_.clone())))
+        .collect()
 }
 
 fn json_error(error: &serde_json::Error, line: usize) -> FileError {

@@ -16,6 +16,7 @@ use super::report::{
 };
 use crate::import::{Label, Progress};
 use knead_domain::ids::PatientId;
+use knead_domain::patient_record::PhoneKind;
 use knead_domain::setup::{Patient, PatientFields};
 use knead_domain::values::slugify;
 use std::collections::{BTreeSet, HashMap};
@@ -72,8 +73,19 @@ fn keys(f: &PatientFields) -> Vec<(String, &'static str)> {
     if let Some(email) = &f.email {
         keys.push((format!("e:{}", email.as_str()), "email"));
     }
-    if let Some(phone) = f.phone.as_deref().and_then(phone_key) {
-        keys.push((format!("p:{phone}"), "phone"));
+    let numbers = [
+        &f.phone,
+        &f.phones.mobile_phone,
+        &f.phones.home_phone,
+        &f.phones.work_phone,
+    ];
+    for number in numbers.into_iter().flatten() {
+        if let Some(phone) = phone_key(number) {
+            let key = format!("p:{phone}");
+            if !keys.iter().any(|(k, _)| *k == key) {
+                keys.push((key, "phone"));
+            }
+        }
     }
     keys
 }
@@ -298,7 +310,7 @@ impl Planner {
         if email_free {
             fill_one(&mut filled, "email", &mut to.email, &from.email);
         }
-        fill_one(&mut filled, "phone", &mut to.phone, &from.phone);
+        fill_phones(&mut filled, to, from);
         let (a, b) = (&mut to.address, &from.address);
         fill_one(
             &mut filled,
@@ -325,6 +337,42 @@ impl Planner {
         self.index(index, &fields);
         filled
     }
+}
+
+/// Fills each empty kind of phone; the preferred one is kept, or taken from `from` when
+/// the patient had none.
+fn fill_phones(filled: &mut Vec<&'static str>, to: &mut PatientFields, from: &PatientFields) {
+    let (a, b) = (&mut to.phones, &from.phones);
+    let known: Vec<String> = [&a.mobile_phone, &a.home_phone, &a.work_phone]
+        .into_iter()
+        .flatten()
+        .filter_map(|n| phone_key(n))
+        .collect();
+    let new = |number: &Option<String>| {
+        number
+            .as_deref()
+            .and_then(phone_key)
+            .is_some_and(|key| !known.contains(&key))
+    };
+    let (mobile, home, work) = (
+        b.mobile_phone.clone().filter(|_| new(&b.mobile_phone)),
+        b.home_phone.clone().filter(|_| new(&b.home_phone)),
+        b.work_phone.clone().filter(|_| new(&b.work_phone)),
+    );
+    fill_one(filled, "mobile_phone", &mut a.mobile_phone, &mobile);
+    fill_one(filled, "home_phone", &mut a.home_phone, &home);
+    fill_one(filled, "work_phone", &mut a.work_phone, &work);
+    if a.preferred().is_none() {
+        a.preferred_phone = b
+            .preferred_phone
+            .filter(|kind| a.number(*kind).is_some())
+            .or_else(|| {
+                PhoneKind::ALL
+                    .into_iter()
+                    .find(|kind| a.number(*kind).is_some())
+            });
+    }
+    to.phone = to.phones.preferred().cloned();
 }
 
 fn fill_one<T: Clone>(

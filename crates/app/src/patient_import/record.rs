@@ -38,8 +38,14 @@ pub(crate) struct Incoming {
     pub preferred_name: Option<String>,
     pub date_of_birth: Option<String>,
     pub email: Option<String>,
-    /// Candidates in order of preference; the first valid one is kept.
+    /// Numbers of no known kind, best first; the first valid one is kept.
     pub phones: Vec<String>,
+    /// Numbers known to be a mobile, a home or a work phone, best first.
+    pub mobile_phones: Vec<String>,
+    pub home_phones: Vec<String>,
+    pub work_phones: Vec<String>,
+    /// The kind of the number the person prefers, when the file says.
+    pub preferred_phone: Option<&'static str>,
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
     pub city: Option<String>,
@@ -61,7 +67,7 @@ impl Incoming {
     pub(crate) fn into_input(self) -> (PatientInput, Vec<LeftOut>) {
         let mut left_out = Vec::new();
         let (first, last) = self.names();
-        let phone = self.phone(&mut left_out);
+        let phones = self.phones(&mut left_out);
         let province = self.province(&mut left_out);
         let postal = self.postal_code(&mut left_out);
         let birth = self
@@ -74,12 +80,17 @@ impl Incoming {
             preferred_name: one_line(self.preferred_name),
             date_of_birth: birth,
             email: self.email.map(|e| e.trim().to_owned()),
-            phone,
+            phone: phones.phone,
+            mobile_phone: phones.mobile,
+            home_phone: phones.home,
+            work_phone: phones.work,
+            preferred_phone: phones.preferred.map(str::to_owned),
             address_line1: one_line(self.address_line1),
             address_line2: one_line(self.address_line2),
             city: one_line(self.city),
             province,
             postal_code: postal,
+            ..PatientInput::default()
         };
         (input, left_out)
     }
@@ -111,26 +122,40 @@ impl Incoming {
         }
     }
 
-    fn phone(&self, left_out: &mut Vec<LeftOut>) -> Option<String> {
-        let candidates: Vec<&str> = self
-            .phones
-            .iter()
-            .map(|p| p.trim())
-            .filter(|p| !p.is_empty())
-            .collect();
-        let valid = candidates
-            .iter()
-            .find(|p| values::phone(p).is_ok_and(|v| v.is_some()));
-        match (valid, candidates.first()) {
-            (Some(phone), _) => Some((*phone).to_owned()),
-            (None, Some(first)) => {
-                left_out.push(LeftOut {
-                    field: "phone",
-                    why: format!("'{first}' is not a phone number"),
-                });
-                None
+    /// The first valid number of each kind. With numbers of a known kind, an untyped one
+    /// fills the first empty kind (mobile, then home, then work); without, it stays the one
+    /// `phone`. Invalid numbers are left out with a note when no valid one is found.
+    fn phones(&self, left_out: &mut Vec<LeftOut>) -> Phones {
+        let mut mobile = first_valid(&self.mobile_phones, left_out);
+        let mut home = first_valid(&self.home_phones, left_out);
+        let mut work = first_valid(&self.work_phones, left_out);
+        let untyped = first_valid(&self.phones, left_out);
+        if mobile.is_none() && home.is_none() && work.is_none() {
+            return Phones {
+                phone: untyped,
+                ..Phones::default()
+            };
+        }
+        if let Some(number) = untyped {
+            let slot = [&mut mobile, &mut home, &mut work]
+                .into_iter()
+                .find(|slot| slot.is_none());
+            if let Some(slot) = slot {
+                *slot = Some(number);
             }
-            (None, None) => None,
+        }
+        let has = |kind: &str| match kind {
+            "mobile" => mobile.is_some(),
+            "home" => home.is_some(),
+            _ => work.is_some(),
+        };
+        let preferred = self.preferred_phone.filter(|kind| has(kind));
+        Phones {
+            phone: None,
+            mobile,
+            home,
+            work,
+            preferred,
         }
     }
 
@@ -168,6 +193,40 @@ impl Incoming {
 
 fn non_blank(text: Option<&str>) -> Option<&str> {
     text.map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// The phone fields of a patient input.
+#[derive(Default)]
+struct Phones {
+    phone: Option<String>,
+    mobile: Option<String>,
+    home: Option<String>,
+    work: Option<String>,
+    preferred: Option<&'static str>,
+}
+
+/// The first valid phone number among `candidates`; when none is valid, the first is
+/// named in a note.
+fn first_valid(candidates: &[String], left_out: &mut Vec<LeftOut>) -> Option<String> {
+    let candidates: Vec<&str> = candidates
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let valid = candidates
+        .iter()
+        .find(|p| values::phone(p).is_ok_and(|v| v.is_some()));
+    match (valid, candidates.first()) {
+        (Some(phone), _) => Some((*phone).to_owned()),
+        (None, Some(first)) => {
+            left_out.push(LeftOut {
+                field: "phone",
+                why: format!("'{first}' is not a phone number"),
+            });
+            None
+        }
+        (None, None) => None,
+    }
 }
 
 /// Text on one line: line breaks (a vCard street in several lines) become ", ".
@@ -326,5 +385,24 @@ mod tests {
 
         assert_eq!(input.phone.as_deref(), Some("(905) 555-1234"));
         assert!(left_out.is_empty());
+    }
+
+    #[test]
+    fn numbers_of_a_known_kind_fill_their_own_fields() {
+        let incoming = Incoming {
+            mobile_phones: vec!["514 555 0101".into()],
+            work_phones: vec!["call me".into(), "514 555 0199".into()],
+            phones: vec!["450 555 0100".into()],
+            preferred_phone: Some("work"),
+            ..Incoming::default()
+        };
+
+        let (input, _) = incoming.into_input();
+
+        assert_eq!(input.phone, None);
+        assert_eq!(input.mobile_phone.as_deref(), Some("514 555 0101"));
+        assert_eq!(input.home_phone.as_deref(), Some("450 555 0100"));
+        assert_eq!(input.work_phone.as_deref(), Some("514 555 0199"));
+        assert_eq!(input.preferred_phone.as_deref(), Some("work"));
     }
 }

@@ -297,15 +297,41 @@ fn person(properties: &[Property]) -> Incoming {
         .map(|p| p.text().trim().to_owned())
         .find(|e| knead_domain::values::Email::parse(e).is_ok())
         .or_else(|| ranked(properties, "EMAIL", &[]).first().map(|p| p.text()));
-    incoming.phones = ranked(properties, "TEL", &["cell", "home", "voice"])
-        .iter()
+    let numbers: Vec<&Property> = ranked(properties, "TEL", &[])
+        .into_iter()
         .filter(|p| !p.is("fax") && !p.is("pager"))
-        .map(|p| p.text().trim_start_matches("tel:").to_owned())
         .collect();
+    for tel in &numbers {
+        let number = tel.text().trim_start_matches("tel:").to_owned();
+        let list = match phone_kind(tel) {
+            Some("mobile") => &mut incoming.mobile_phones,
+            Some("home") => &mut incoming.home_phones,
+            Some(_) => &mut incoming.work_phones,
+            None => &mut incoming.phones,
+        };
+        list.push(number);
+    }
+    incoming.preferred_phone = numbers
+        .iter()
+        .find(|p| p.preferred())
+        .and_then(|p| phone_kind(p));
     if let Some(adr) = ranked(properties, "ADR", &["home"]).first() {
         address(&mut incoming, &adr.parts());
     }
     incoming
+}
+
+/// `mobile`, `home` or `work`, from the TEL's types.
+fn phone_kind(tel: &Property) -> Option<&'static str> {
+    if tel.is("cell") {
+        Some("mobile")
+    } else if tel.is("home") {
+        Some("home")
+    } else if tel.is("work") {
+        Some("work")
+    } else {
+        None
+    }
 }
 
 /// ADR: post office box; extended address; street; locality; region; postal code; country.
@@ -369,7 +395,8 @@ mod tests {
         let person = one(card);
 
         assert_eq!(person.email.as_deref(), Some("ana@home.example"));
-        assert_eq!(person.phones, ["555-555-0101"]);
+        assert_eq!(person.mobile_phones, ["555-555-0101"]);
+        assert!(person.work_phones.is_empty(), "a fax is not a phone");
     }
 
     #[test]

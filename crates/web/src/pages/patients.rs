@@ -15,21 +15,46 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use knead_domain::ids::PatientId;
+use knead_domain::patient_record::PhoneKind;
 use knead_domain::setup::{Patient, PatientFields, PatientInput};
 
 const LABELS: Labels = &[
     ("legal_first_name", "Legal first name"),
     ("legal_last_name", "Legal last name"),
     ("preferred_name", "Preferred name"),
+    ("pronouns", "Pronouns"),
     ("date_of_birth", "Date of birth"),
     ("email", "Email"),
     ("phone", "Phone"),
+    ("mobile_phone", "Mobile phone"),
+    ("home_phone", "Home phone"),
+    ("work_phone", "Work phone"),
+    ("preferred_phone", "Preferred phone"),
     ADDRESS_LABELS[0],
     ADDRESS_LABELS[1],
     ADDRESS_LABELS[2],
     ADDRESS_LABELS[3],
     ADDRESS_LABELS[4],
+    ("emergency_contact_name", "Emergency contact name"),
+    (
+        "emergency_contact_relationship",
+        "Relationship to the patient",
+    ),
+    ("emergency_contact_phone", "Emergency contact phone"),
+    ("family_doctor_name", "Family doctor"),
+    ("family_doctor_clinic", "Doctor's clinic"),
+    ("family_doctor_phone", "Doctor's phone"),
+    ("family_doctor_fax", "Doctor's fax"),
+    ("desk_notes", "Notes for the desk"),
 ];
+
+/// The choices of the preferred-phone select.
+pub(crate) fn phone_kinds() -> Vec<(&'static str, &'static str)> {
+    PhoneKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), k.label()))
+        .collect()
+}
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -178,10 +203,37 @@ fn patient_form(f: &PatientFields) -> Form {
         .with("legal_first_name", &f.legal_first_name)
         .with("legal_last_name", &f.legal_last_name)
         .with_some("preferred_name", f.preferred_name.as_ref())
+        .with_some("pronouns", f.pronouns.as_ref())
         .with_some("date_of_birth", f.date_of_birth)
         .with_some("email", f.email.as_ref())
-        .with_some("phone", f.phone.as_ref());
-    with_address(form, &f.address).with_some("province", f.province.map(|p| p.code()))
+        .with_some("mobile_phone", f.phones.mobile_phone.as_ref())
+        .with_some("home_phone", f.phones.home_phone.as_ref())
+        .with_some("work_phone", f.phones.work_phone.as_ref())
+        .with_some(
+            "preferred_phone",
+            f.phones.preferred_phone.map(|k| k.as_str()),
+        );
+    let emergency = &f.emergency_contact;
+    let doctor = &f.family_doctor;
+    with_address(form, &f.address)
+        .with_some("province", f.province.map(|p| p.code()))
+        .with_some(
+            "emergency_contact_name",
+            emergency.emergency_contact_name.as_ref(),
+        )
+        .with_some(
+            "emergency_contact_relationship",
+            emergency.emergency_contact_relationship.as_ref(),
+        )
+        .with_some(
+            "emergency_contact_phone",
+            emergency.emergency_contact_phone.as_ref(),
+        )
+        .with_some("family_doctor_name", doctor.family_doctor_name.as_ref())
+        .with_some("family_doctor_clinic", doctor.family_doctor_clinic.as_ref())
+        .with_some("family_doctor_phone", doctor.family_doctor_phone.as_ref())
+        .with_some("family_doctor_fax", doctor.family_doctor_fax.as_ref())
+        .with_some("desk_notes", f.desk_notes.as_ref())
 }
 
 fn patient_input(form: &Form) -> PatientInput {
@@ -189,13 +241,26 @@ fn patient_input(form: &Form) -> PatientInput {
         legal_first_name: form.text("legal_first_name"),
         legal_last_name: form.text("legal_last_name"),
         preferred_name: form.text("preferred_name"),
+        pronouns: form.text("pronouns"),
         date_of_birth: form.text("date_of_birth"),
         email: form.text("email"),
-        phone: form.text("phone"),
+        phone: None,
+        mobile_phone: form.text("mobile_phone"),
+        home_phone: form.text("home_phone"),
+        work_phone: form.text("work_phone"),
+        preferred_phone: form.text("preferred_phone"),
         address_line1: form.text("address_line1"),
         address_line2: form.text("address_line2"),
         city: form.text("city"),
         province: form.text("province"),
         postal_code: form.text("postal_code"),
+        emergency_contact_name: form.text("emergency_contact_name"),
+        emergency_contact_relationship: form.text("emergency_contact_relationship"),
+        emergency_contact_phone: form.text("emergency_contact_phone"),
+        family_doctor_name: form.text("family_doctor_name"),
+        family_doctor_clinic: form.text("family_doctor_clinic"),
+        family_doctor_phone: form.text("family_doctor_phone"),
+        family_doctor_fax: form.text("family_doctor_fax"),
+        desk_notes: form.text("desk_notes"),
     }
 }
