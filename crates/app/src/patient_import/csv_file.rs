@@ -28,6 +28,11 @@ pub const FIELDS: [&str; 16] = [
 ];
 
 /// Header names (folded by [`fold`]) that each field is guessed from.
+///
+/// Known shortcoming: the patient record's pronouns, emergency contact, family doctor and
+/// desk notes are not imported from any format yet, and a date of death (Synthea's
+/// `DEATHDATE`) is ignored, so a deceased person is imported like any other; each needs a
+/// field here and in the vCard and FHIR readers.
 const GUESSES: [(&str, &[&str]); 15] = [
     (
         "legal_first_name",

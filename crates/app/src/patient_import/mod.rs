@@ -269,6 +269,10 @@ async fn write(
     } = plan;
     progress.phase("writing", (new.len() + updates.len()) as u64);
     let (clinic, now) = (writer.clinic, writer.now);
+    // Known shortcoming: this mirrors `App::add_patient` (insert, then `patient.created` in
+    // the same transaction) instead of calling it, because the command line acts for no
+    // staff member; a change to patient creation must be made in both places until
+    // `add_patient` takes an actor rather than a `Staff`.
     for (index, fields) in &new {
         let id = PatientId::generate();
         patients::insert(conn, clinic, &id, fields, &search_text(fields), now).await?;

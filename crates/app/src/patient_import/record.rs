@@ -241,6 +241,11 @@ fn one_line(text: Option<String>) -> Option<String> {
     (!joined.is_empty()).then_some(joined)
 }
 
+/// Known shortcoming: only year-first dates are read (`YYYY-MM-DD`, `YYYYMMDD`,
+/// `YYYY/MM/DD`). Day-first and month-first dates (`12/04/1985`) are refused row by row,
+/// since one row cannot tell which order the file uses; a `--date-order dmy|mdy` option
+/// would let such files in.
+///
 /// A birth date as `YYYY-MM-DD` when it can be read as one; a date with no year or no day
 /// (`--0322`, `1974-12`) is left out with a note, and anything else is passed on as it is
 /// so that the check refuses it, naming the value.
