@@ -98,7 +98,7 @@ async fn a_clinic_is_set_up_signed_into_and_filled_in_the_browser(db: TestDb) {
     browser.fill("legal_first_name", "Zoé").await;
     browser.fill("legal_last_name", "Côté").await;
     browser.fill("email", "zoe@example.ca").await;
-    browser.fill("phone", "416-555-0199").await;
+    browser.fill("mobile_phone", "416-555-0199").await;
     browser.submit_form_of("legal_first_name").await;
     browser.goto(&server.url("/patients?q=cote")).await;
     assert!(browser.text().await.contains("Côté"));
