@@ -7,6 +7,7 @@ use crate::settings::{
 use anyhow::{Context, bail};
 use knead_app::import::IcsImport;
 use knead_app::outbox::{DeliveryPolicy, Mailer, OutboxWorker};
+use knead_app::patient_import::{Format, PatientImport};
 use knead_app::{App, AppError, Clock, Store};
 use knead_domain::Role;
 use knead_web::WebConfig;
@@ -50,6 +51,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Audit(AuditCommand::Verify { clinic }) => {
             verify_audit(&settings, clinic.as_deref()).await
+        }
+        Command::Import(ImportCommand::Patients {
+            format,
+            map,
+            dry_run,
+            clinic,
+            file,
+        }) => {
+            let options = PatientOptions {
+                format: format.as_deref(),
+                map: &map,
+                dry_run,
+                clinic: clinic.as_deref(),
+            };
+            import_patients(&settings, &options, &file).await
         }
     }
 }
@@ -345,6 +361,57 @@ async fn verify_audit(settings: &Settings, clinic: Option<&str>) -> anyhow::Resu
     if let Some((slug, seq)) = first_broken {
         bail!("the audit chain of clinic '{slug}' is broken at sequence number {seq}");
     }
+    Ok(())
+}
+
+/// The flags of `knead import patients`.
+struct PatientOptions<'a> {
+    format: Option<&'a str>,
+    map: &'a [String],
+    dry_run: bool,
+    clinic: Option<&'a str>,
+}
+
+/// Imports a patient file and prints the report, which names people: it goes to the
+/// terminal of the clinic's own operator, never to the log.
+async fn import_patients(
+    settings: &Settings,
+    options: &PatientOptions<'_>,
+    file: &Path,
+) -> anyhow::Result<()> {
+    let format = options
+        .format
+        .map(Format::parse)
+        .transpose()
+        .map_err(explain)?;
+    let map = options
+        .map
+        .iter()
+        .map(|pair| match pair.split_once('=') {
+            Some((column, field)) => Ok((column.trim().to_owned(), field.trim().to_owned())),
+            None => bail!("--map '{pair}' is not COLUMN=FIELD"),
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let bytes = std::fs::read(file)
+        .with_context(|| format!("cannot read the patient file {}", file.display()))?;
+    let file_name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let input = PatientImport {
+        file_name: &file_name,
+        bytes: &bytes,
+        format,
+        map: &map,
+        dry_run: options.dry_run,
+    };
+    let app = App::new(open_store(settings).await?, Clock::system());
+    let bar = TerminalBar::on_stderr();
+    let report = app
+        .import_patients_from_cli(options.clinic, &input, &bar)
+        .await
+        .map_err(explain)?;
+    print!("{report}");
     Ok(())
 }
 

@@ -220,6 +220,28 @@ pub enum ImportCommand {
         /// The .ics file.
         file: PathBuf,
     },
+    /// Import patients from a CSV export, a vCard address book (.vcf) or FHIR R4 Patient
+    /// resources (a Bundle or NDJSON). Duplicates of patients already there (same name and
+    /// birth date, email or phone) fill only their empty fields; nothing is overwritten.
+    Patients {
+        /// csv, vcard or fhir; guessed from the content when not given.
+        #[arg(long)]
+        format: Option<String>,
+        /// CSV only: which field a column holds, as COLUMN=FIELD (repeatable). Fields:
+        /// legal_first_name, legal_last_name, full_name, preferred_name, date_of_birth,
+        /// email, phone, mobile_phone, home_phone, work_phone, address_line1, address_line2,
+        /// city, province, postal_code, ignore.
+        #[arg(long = "map", value_name = "COLUMN=FIELD")]
+        map: Vec<String>,
+        /// Show what would be imported and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The clinic's slug; needed only when the host serves several clinics.
+        #[arg(long)]
+        clinic: Option<String>,
+        /// The file to import.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -375,6 +397,26 @@ mod tests {
 
         let error = cli.settings.smtp.config().unwrap_err().to_string();
         assert!(error.contains("KNEAD_MAIL_FROM"), "{error}");
+    }
+
+    #[test]
+    fn import_patients_takes_repeated_maps() {
+        let cli = parse(&[
+            "knead",
+            "import",
+            "patients",
+            "--map",
+            "Prénom=legal_first_name",
+            "--map",
+            "Nom=legal_last_name",
+            "clients.csv",
+        ]);
+
+        let Command::Import(ImportCommand::Patients { map, file, .. }) = cli.command else {
+            panic!("not a patient import: {:?}", cli.command);
+        };
+        assert_eq!(map, ["Prénom=legal_first_name", "Nom=legal_last_name"]);
+        assert_eq!(file, PathBuf::from("clients.csv"));
     }
 
     #[test]

@@ -5,8 +5,8 @@
 
 mod audit;
 mod consents;
-mod patient_record;
 mod notes;
+mod patient_record;
 mod patients;
 mod schedule;
 mod setup;
