@@ -89,6 +89,31 @@ impl App {
         Ok(())
     }
 
+    /// Passes `result` through; when it is "not found" because no patient of the staff
+    /// member's clinic has the id, first records the attempt (`patient.missing_asked`, with
+    /// `what` was tried), as the patient's own record does. A "not found" for a patient who
+    /// exists (a chart the sharing policy keeps closed) is left to the use case's own entry.
+    pub async fn noting_missing<T>(
+        &self,
+        staff: &Staff,
+        asked: &PatientId,
+        what: &str,
+        result: Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        if matches!(result, Err(AppError::NotFound)) {
+            let exists = {
+                let mut conn = self.store.read().await?;
+                knead_store::patients::get(&mut conn, &staff.clinic_id, asked)
+                    .await?
+                    .is_some()
+            };
+            if !exists {
+                self.record_missing_patient(staff, asked, what).await?;
+            }
+        }
+        result
+    }
+
     /// Records, in the asker's own clinic, that `staff` asked for patient id `asked`, which is
     /// not a patient of their clinic. `what` is the read that was attempted.
     pub async fn record_missing_patient(

@@ -214,9 +214,20 @@ impl App {
         Ok(rules)
     }
 
+    /// [`App::open_patient_consents`], recording an id that names no patient of the clinic.
+    pub async fn patient_consents(
+        &self,
+        staff: &Staff,
+        patient: &PatientId,
+    ) -> Result<PatientConsents, AppError> {
+        let result = self.open_patient_consents(staff, patient).await;
+        self.noting_missing(staff, patient, "consents.viewed", result)
+            .await
+    }
+
     /// A patient's consents, the wordings and rules to record new ones, and the lockbox;
     /// audited as a read of the patient's record (`consents.viewed`).
-    pub async fn patient_consents(
+    async fn open_patient_consents(
         &self,
         staff: &Staff,
         patient: &PatientId,

@@ -165,8 +165,15 @@ impl App {
         self.may_read_chart(&mut conn, staff, patient).await
     }
 
-    /// Opens a patient's chart: the list of notes. Audited as `chart.viewed`.
+    /// [`App::open_chart`], recording an id that names no patient of the clinic.
     pub async fn chart(&self, staff: &Staff, patient: &PatientId) -> Result<ChartView, AppError> {
+        let result = self.open_chart(staff, patient).await;
+        self.noting_missing(staff, patient, "chart.viewed", result)
+            .await
+    }
+
+    /// Opens a patient's chart: the list of notes. Audited as `chart.viewed`.
+    async fn open_chart(&self, staff: &Staff, patient: &PatientId) -> Result<ChartView, AppError> {
         staff.require(Permission::ViewCharts)?;
         let clinic = &staff.clinic_id;
         let mut conn = self.store.read().await?;

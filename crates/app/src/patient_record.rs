@@ -547,9 +547,20 @@ impl App {
         Ok(flags)
     }
 
+    /// [`App::open_patient_intakes`], recording an id that names no patient of the clinic.
+    pub async fn patient_intakes(
+        &self,
+        staff: &Staff,
+        patient: &PatientId,
+    ) -> Result<Vec<IntakeRecord>, AppError> {
+        let result = self.open_patient_intakes(staff, patient).await;
+        self.noting_missing(staff, patient, "intake.viewed", result)
+            .await
+    }
+
     /// A patient's completed intakes, newest first, each with the questions it answered.
     /// A read of health information: audited as `intake.viewed`.
-    pub async fn patient_intakes(
+    async fn open_patient_intakes(
         &self,
         staff: &Staff,
         patient: &PatientId,
@@ -585,6 +596,16 @@ impl App {
         staff: &Staff,
         patient: &PatientId,
     ) -> Result<Vec<String>, AppError> {
+        let result = self.open_patient_flags(staff, patient).await;
+        self.noting_missing(staff, patient, "intake.flags_viewed", result)
+            .await
+    }
+
+    async fn open_patient_flags(
+        &self,
+        staff: &Staff,
+        patient: &PatientId,
+    ) -> Result<Vec<String>, AppError> {
         staff.require(Permission::ViewCharts)?;
         let clinic = &staff.clinic_id;
         let mut tx = self.store.write().await?;
@@ -605,5 +626,26 @@ impl App {
         .await?;
         self.commit(tx).await?;
         Ok(flags)
+    }
+
+    /// A patient's current flags for a page that already records its own read of the
+    /// patient (the details page's `patient.viewed`, the health history's `intake.viewed`):
+    /// the flags are part of that read, so they add no second entry. A staff member the
+    /// patient's lockbox keeps the health history from sees no flags.
+    pub async fn flags_beside_a_read(
+        &self,
+        staff: &Staff,
+        patient: &PatientId,
+    ) -> Result<Vec<String>, AppError> {
+        staff.require(Permission::ViewCharts)?;
+        let clinic = &staff.clinic_id;
+        let mut conn = self.store.read().await?;
+        existing(&mut conn, clinic, patient).await?;
+        let lockbox = crate::consents::lockbox_in(&mut conn, clinic, patient).await?;
+        let part = knead_domain::consent::RecordPart::HealthHistory;
+        if lockbox.blocks(staff.user_id.as_str(), staff.role, &part) {
+            return Ok(Vec::new());
+        }
+        Ok(knead_store::patient_record::intake::current_flags(&mut conn, clinic, patient).await?)
     }
 }

@@ -208,12 +208,24 @@ impl App {
     // Known shortcoming: the booking page's patient search and the appointment page read
     // patients through here and `patients` without an audit entry; they should call
     // `search_patients` / `record_read` once their owners add them to the completeness test.
+    /// An id that names no patient of the clinic is recorded (`patient.missing_asked`)
+    /// before the "not found", wherever it was asked from; a blank id (a form whose patient
+    /// is not chosen yet) asks for nobody and is not recorded.
     pub async fn patient(&self, staff: &Staff, id: &PatientId) -> Result<Patient, AppError> {
         staff.require(Permission::ViewPatients)?;
-        let mut conn = self.store.read().await?;
-        store::get(&mut conn, &staff.clinic_id, id)
-            .await?
-            .ok_or(AppError::NotFound)
+        let found = {
+            let mut conn = self.store.read().await?;
+            store::get(&mut conn, &staff.clinic_id, id).await?
+        };
+        match found {
+            Some(patient) => Ok(patient),
+            None => {
+                if !id.as_str().trim().is_empty() {
+                    self.record_missing_patient(staff, id, "patient").await?;
+                }
+                Err(AppError::NotFound)
+            }
+        }
     }
 
     /// The patients among `ids` in one look-up, for pages that name many at once (the day

@@ -632,6 +632,7 @@ async fn staff_who_may_not_manage_patients_cannot_import(db: TestDb) {
     let c = clinic(&db).await;
     let bookkeeper = Staff {
         role: Role::Bookkeeper,
+        permissions: knead_domain::permissions::PermissionSet::defaults(Role::Bookkeeper),
         ..c.staff.clone()
     };
     let input = PatientImport {

@@ -15,7 +15,8 @@
 //! empty form, or the booking page's "add a location first"). The test then asserts only
 //! that the request did not succeed (no redirect, no 2xx from the API).
 // Known shortcoming: `x` rows are weaker than `-` rows. Giving them real records and a valid
-// form (a room, an appointment, hours for a practitioner) would let them assert 403 too.
+// form (a room, an appointment, hours for a practitioner, a patient, a consent kind) would let
+// them assert 403 too.
 //!
 //! `PUBLIC` routes (sign-in, first set-up, the style sheet, health, the OpenAPI document)
 //! need no sign-in; they are listed so that coverage is complete, and their behaviour is
@@ -119,6 +120,64 @@ const PAGES: &[(&str, &str, &str)] = &[
     ("POST", "/settings/permissions", "O----"),
     ("GET", "/settings/sessions", EVERYONE),
     ("POST", "/settings/sessions/{id}/revoke", EVERYONE),
+    // Two-factor sign-in, password reset, sign-in rules and the outbox.
+    ("GET", "/login/code", PUBLIC),
+    ("POST", "/login/code", PUBLIC),
+    ("GET", "/password/forgot", PUBLIC),
+    ("POST", "/password/forgot", PUBLIC),
+    ("GET", "/password/reset/{token}", PUBLIC),
+    ("POST", "/password/reset/{token}", PUBLIC),
+    ("GET", "/account/two-factor", EVERYONE),
+    ("POST", "/account/two-factor/start", EVERYONE),
+    ("POST", "/account/two-factor/confirm", EVERYONE),
+    ("POST", "/account/two-factor/disable", EVERYONE),
+    ("GET", "/settings/sign-in", "O----"),
+    ("POST", "/settings/sign-in", "O----"),
+    ("GET", "/settings/outbox", "OM---"),
+    // The audit trail.
+    ("GET", "/patients/{id}/access", "OM---"),
+    ("GET", "/audit", "OM---"),
+    // The patient record and health history.
+    ("POST", "/patients/{id}/insurance", "OMFP-"),
+    ("POST", "/patients/{id}/insurance/{plan}/up", "OMFPx"),
+    ("POST", "/patients/{id}/insurance/{plan}/down", "OMFPx"),
+    ("POST", "/patients/{id}/insurance/{plan}/remove", "OMFP-"),
+    ("GET", "/patients/{id}/intake", "OxxPx"),
+    ("POST", "/patients/{id}/intake", "OMFP-"),
+    ("GET", "/settings/intake-forms", EVERYONE),
+    ("GET", "/settings/intake-forms/{id}", EVERYONE),
+    ("POST", "/settings/intake-forms/{id}", "OMxxx"),
+    // Consents and the lockbox.
+    ("GET", "/patients/{id}/consents", "OMFPx"),
+    ("POST", "/patients/{id}/consents", "OMFP-"),
+    ("GET", "/patients/{id}/consents/{consent}/withdraw", "OMFP-"),
+    (
+        "POST",
+        "/patients/{id}/consents/{consent}/withdraw",
+        "OMFP-",
+    ),
+    ("GET", "/patients/{id}/lockbox", "OMFPx"),
+    ("POST", "/patients/{id}/lockbox", "OMFP-"),
+    ("GET", "/patients/{id}/lockbox/{block}/lift", "OMFP-"),
+    ("POST", "/patients/{id}/lockbox/{block}/lift", "OMFP-"),
+    ("GET", "/settings/consents", "OMFP-"),
+    ("POST", "/settings/consents/wordings/{kind}", "OMxxx"),
+    ("POST", "/settings/consents/rules", "OM---"),
+    // Charting.
+    ("GET", "/patients/{id}/chart", "O--P-"),
+    ("POST", "/patients/{id}/chart/shares", "O----"),
+    ("POST", "/patients/{id}/chart/shares/{user}/remove", "O----"),
+    ("GET", "/schedule/appointments/{id}/chart", "O--P-"),
+    ("POST", "/schedule/appointments/{id}/chart", "O--P-"),
+    ("GET", "/notes/{id}", "O--P-"),
+    ("POST", "/notes/{id}", "O--P-"),
+    ("POST", "/notes/{id}/amend", "O--P-"),
+    ("GET", "/settings/charting", "O--P-"),
+    ("POST", "/settings/charting", "O----"),
+    ("POST", "/settings/charting/templates", "O--P-"),
+    ("GET", "/settings/charting/templates/new", "O--P-"),
+    ("GET", "/settings/charting/templates/{id}", "O--P-"),
+    ("POST", "/settings/charting/templates/{id}", "O--P-"),
 ];
 
 /// Every API route: method, path, roles allowed (the role of the token).
@@ -174,6 +233,67 @@ const API: &[(&str, &str, &str)] = &[
     ("DELETE", "/api/v1/closures/{id}", "OM---"),
     ("GET", "/api/v1/holidays", EVERYONE),
     ("PUT", "/api/v1/holidays/{province}/{date}", "OM---"),
+    // The audit trail.
+    ("GET", "/api/v1/patients/{id}/access", "OM---"),
+    ("GET", "/api/v1/audit", "OM---"),
+    // Consents and the lockbox.
+    ("GET", "/api/v1/patients/{id}/consents", "OMFP-"),
+    ("POST", "/api/v1/patients/{id}/consents", "OMFP-"),
+    (
+        "POST",
+        "/api/v1/patients/{id}/consents/{consent_id}/withdrawal",
+        "OMFP-",
+    ),
+    ("GET", "/api/v1/patients/{id}/messaging-consent", "OMFPx"),
+    ("POST", "/api/v1/patients/{id}/lockbox", "OMFP-"),
+    (
+        "POST",
+        "/api/v1/patients/{id}/lockbox/{block_id}/lift",
+        "OMFP-",
+    ),
+    ("GET", "/api/v1/consent-wordings", "OMFP-"),
+    ("POST", "/api/v1/consent-wordings", "OM---"),
+    // Charting.
+    ("GET", "/api/v1/patients/{id}/notes", "O--P-"),
+    ("POST", "/api/v1/notes", "OxxPx"),
+    ("GET", "/api/v1/notes/{id}", "O--P-"),
+    ("PUT", "/api/v1/notes/{id}", "O--P-"),
+    ("PATCH", "/api/v1/notes/{id}", "O--P-"),
+    ("POST", "/api/v1/notes/{id}/sign", "O--P-"),
+    ("POST", "/api/v1/notes/{id}/amendments", "O--P-"),
+    ("GET", "/api/v1/note-templates", "O--P-"),
+    ("POST", "/api/v1/note-templates", "O--P-"),
+    ("PUT", "/api/v1/note-templates/{id}", "O--P-"),
+    ("GET", "/api/v1/chart-settings", "O--P-"),
+    ("PUT", "/api/v1/chart-settings", "O----"),
+    // The patient record and health history.
+    ("GET", "/api/v1/patients/{id}/record", EVERYONE),
+    ("POST", "/api/v1/patients/{id}/guardians", "OMFP-"),
+    (
+        "DELETE",
+        "/api/v1/patients/{id}/guardians/{guardian_id}",
+        "OMFP-",
+    ),
+    ("POST", "/api/v1/family-links", "OMFP-"),
+    (
+        "DELETE",
+        "/api/v1/patients/{id}/family-links/{link_id}",
+        "OMFP-",
+    ),
+    ("POST", "/api/v1/patients/{id}/insurance", "OMFP-"),
+    ("PUT", "/api/v1/patients/{id}/insurance/order", "OMFPx"),
+    (
+        "DELETE",
+        "/api/v1/patients/{id}/insurance/{plan_id}",
+        "OMFP-",
+    ),
+    ("GET", "/api/v1/intake-forms", EVERYONE),
+    ("POST", "/api/v1/intake-forms", "OM---"),
+    ("GET", "/api/v1/intake-forms/{form_id}", EVERYONE),
+    ("PUT", "/api/v1/intake-forms/{form_id}", "OM---"),
+    ("GET", "/api/v1/patients/{id}/intakes", "O--P-"),
+    ("POST", "/api/v1/patients/{id}/intakes", "OMFPx"),
+    ("GET", "/api/v1/patients/{id}/flags", "O--P-"),
 ];
 
 /// The roles in the order of the matrix's letters.

@@ -200,7 +200,7 @@ async fn page(
         return Err(AppError::Forbidden.into());
     }
     let (flags, completed) = if can_view {
-        let flags = state.app.patient_flags(staff, &patient_id).await?;
+        let flags = state.app.flags_beside_a_read(staff, &patient_id).await?;
         let intakes = state.app.patient_intakes(staff, &patient_id).await?;
         (flags, intakes.into_iter().map(completed).collect())
     } else {

@@ -174,7 +174,7 @@ pub(crate) async fn record_view(
 ) -> Result<(Vec<String>, Option<RecordView>), AppError> {
     let record = state.app.patient_record(staff, id).await?;
     let flags = if staff.can(Permission::ViewCharts) {
-        state.app.patient_flags(staff, id).await?
+        state.app.flags_beside_a_read(staff, id).await?
     } else {
         Vec::new()
     };
