@@ -609,20 +609,23 @@ pub async fn is_shared(
     Ok(row.is_some())
 }
 
-/// The practitioner records that are this staff member: those whose email is the staff
-/// member's sign-in email.
-// KNOWN SHORTCOMING: staff and practitioner records are not linked in the schema yet, so the
-// link is the shared email address. Replace this one query when staff can be linked to a
-// practitioner record explicitly.
+/// The practitioner records that are this staff member: the one the owner linked on the
+/// staff page, or, for a staff member not linked, those whose email is their sign-in email.
 pub async fn practitioners_of_user(
     conn: &mut Conn,
     clinic: &ClinicId,
     user: &UserId,
 ) -> Result<Vec<PractitionerId>, StoreError> {
     let rows = sqlx::query(
-        "SELECT p.id FROM practitioner p JOIN app_user u ON u.clinic_id = p.clinic_id \
-         WHERE p.clinic_id = $1 AND u.id = $2 AND p.email IS NOT NULL \
-         AND LOWER(p.email) = LOWER(u.email) ORDER BY p.id",
+        "SELECT p.id FROM practitioner p WHERE p.clinic_id = $1 AND p.id IN (\
+         SELECT sp.practitioner_id FROM staff_practitioner sp \
+         WHERE sp.clinic_id = $1 AND sp.user_id = $2 \
+         UNION SELECT q.id FROM practitioner q \
+         JOIN app_user u ON u.clinic_id = q.clinic_id AND u.id = $2 \
+         WHERE q.clinic_id = $1 AND q.email IS NOT NULL AND LOWER(q.email) = LOWER(u.email) \
+         AND NOT EXISTS (SELECT 1 FROM staff_practitioner s2 \
+         WHERE s2.clinic_id = $1 AND s2.user_id = $2)) \
+         ORDER BY p.id",
     )
     .bind(clinic.as_str())
     .bind(user.as_str())
@@ -643,11 +646,16 @@ pub async fn is_own_patient(
 ) -> Result<bool, StoreError> {
     let row = sqlx::query(
         "SELECT 1 AS hit FROM appointment a \
-         JOIN practitioner p ON p.clinic_id = a.clinic_id AND p.id = a.practitioner_id \
-         JOIN app_user u ON u.clinic_id = a.clinic_id AND u.id = $3 \
          WHERE a.clinic_id = $1 AND a.patient_id = $2 \
          AND a.status NOT IN ('cancelled', 'late_cancelled') \
-         AND p.email IS NOT NULL AND LOWER(p.email) = LOWER(u.email) \
+         AND a.practitioner_id IN (\
+         SELECT sp.practitioner_id FROM staff_practitioner sp \
+         WHERE sp.clinic_id = $1 AND sp.user_id = $3 \
+         UNION SELECT q.id FROM practitioner q \
+         JOIN app_user u ON u.clinic_id = q.clinic_id AND u.id = $3 \
+         WHERE q.clinic_id = $1 AND q.email IS NOT NULL AND LOWER(q.email) = LOWER(u.email) \
+         AND NOT EXISTS (SELECT 1 FROM staff_practitioner s2 \
+         WHERE s2.clinic_id = $1 AND s2.user_id = $3)) \
          UNION ALL SELECT 1 AS hit FROM treatment_note n \
          WHERE n.clinic_id = $1 AND n.patient_id = $2 AND n.author_id = $3",
     )

@@ -8,7 +8,7 @@ mod support;
 
 use axum::http::{Method, StatusCode};
 use knead_domain::Role;
-use knead_domain::ids::{PatientId, UserId};
+use knead_domain::ids::{PatientId, PractitionerId, UserId};
 use knead_store::audit;
 use knead_testkit::{TestDb, on_both_backends};
 use notes_support::{Chart, OWNER_EMAIL, add_staff, chart_clinic, owner, token_for};
@@ -393,7 +393,48 @@ async fn editing_a_template_makes_a_version_and_notes_keep_theirs(db: TestDb) {
     assert_eq!(names, ["SOAP", "Sports v2"]);
 }
 
+async fn a_staff_member_linked_to_the_treating_practitioner_reads_their_patients_chart(db: TestDb) {
+    // The practitioner's email matches no staff member: only the explicit link joins them.
+    let chart = chart_clinic(&db, "lea.tremblay@harbour.example").await;
+    let note = new_note(&chart.clinic, &chart.visit).await;
+    let lea = add_staff(
+        &chart.clinic,
+        "Léa Tremblay",
+        "lea@harbour.example",
+        Role::Practitioner,
+    )
+    .await;
+    let token = token_for(&chart.clinic, &lea, Role::Practitioner).await;
+    let settings = json!({"sharing_policy": "own_patients", "late_entry_hours": "24"});
+    let (status, _) = call(
+        &chart.clinic,
+        Method::PUT,
+        "/api/v1/chart-settings",
+        Some(settings),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let note_path = format!("/api/v1/notes/{note}");
+    let visit_path = format!("/api/v1/appointments/{}", chart.visit);
+    let (_, visit) = call(&chart.clinic, Method::GET, &visit_path, None).await;
+    let practitioner = PractitionerId::from_string(visit["practitioner_id"].as_str().unwrap());
+
+    let (unlinked, _) = call(&token, Method::GET, &note_path, None).await;
+    let staff = owner(&chart.clinic).await;
+    chart
+        .clinic
+        .app
+        .link_practitioner(&staff, &lea, Some(&practitioner))
+        .await
+        .unwrap();
+    let (linked, body) = call(&token, Method::GET, &note_path, None).await;
+
+    assert_eq!(unlinked, StatusCode::NOT_FOUND);
+    assert_eq!(linked, StatusCode::OK, "{body}");
+}
+
 on_both_backends!(
+    a_staff_member_linked_to_the_treating_practitioner_reads_their_patients_chart,
     a_signed_note_refuses_put_and_patch_with_note_signed,
     an_amendment_keeps_the_original_readable_beside_it,
     a_note_signed_past_the_threshold_is_a_late_entry,
